@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/mailwire/mailwire/core/mime"
 )
 
 // command is one subcommand: run gets the arguments after its name.
@@ -19,6 +21,7 @@ type command struct {
 
 var commands = []command{
 	{"serve", "serve the web app, the tunnel and the sandbox mail server", runServe},
+	{"mime", "print the MIME tree of a message file (--json: the model the browser gets)", mime.RunCLI},
 }
 
 func main() {
