@@ -1,6 +1,9 @@
 package mime
 
-import "bytes"
+import (
+	"bytes"
+	"regexp"
+)
 
 // SplitMbox returns the ranges of the messages in an mbox file (RFC 4155):
 // each starts at a "From " line at the start of the input or after a blank
@@ -23,11 +26,22 @@ func SplitMbox(b []byte) []Range {
 		// RFC 4155 §2: the separator follows an empty line.
 		prev := j - 1 // the '\n' ending the previous line
 		blank := prev >= 1 && b[prev-1] == '\n' || prev >= 2 && b[prev-1] == '\r' && b[prev-2] == '\n'
-		if !blank {
+		if !blank || !isFromLine(b[j:]) {
 			continue
 		}
 		out = append(out, Range{start, j})
 		start = j
 	}
 	return append(out, Range{start, len(b)})
+}
+
+// fromLine matches an RFC 4155 separator: "From ", the envelope sender,
+// a timestamp with a time of day.
+var fromLine = regexp.MustCompile(`^From [^ \r\n]+ +[^\r\n]*[0-9]:[0-9][0-9]`)
+
+func isFromLine(b []byte) bool {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return fromLine.Match(b)
 }

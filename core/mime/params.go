@@ -177,7 +177,7 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 		}
 		out = append(out, p)
 	}
-	if empties > len(out)+1 || (empties > 0 && len(out) == 0) {
+	if empties > len(out) {
 		ds.add(SeverityInfo, CodeParamSyntax, off, n, "RFC 2045 §5.1",
 			"%s: empty parameter (\";;\" or a trailing \";\")", f.Name)
 	}
