@@ -1,39 +1,73 @@
 package sandbox
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
+	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-smtp"
+
+	"github.com/mailwire/mailwire/proxy/sandbox/pop3"
 )
 
-// Defaults for Config.
+// Default listen address, ports and domain. The ports are the standard
+// ones plus 1000, so that no privileges are needed.
 const (
-	DefaultHost     = "127.0.0.1"
-	DefaultSMTPPort = 1025
-	DefaultDomain   = "sandbox.test"
-
-	// maxMessageBytes caps one message; it is announced in EHLO as SIZE.
-	maxMessageBytes = 25 << 20
-	// maxRecipients caps RCPT TO per transaction.
-	maxRecipients = 50
-	// connTimeout bounds a silent client, so idle connections do not pile up.
-	connTimeout = 5 * time.Minute
+	DefaultHost            = "127.0.0.1"
+	DefaultSMTPPort        = 1025 // SMTP (RFC 5321) with STARTTLS (RFC 3207)
+	DefaultSubmissionPort  = 1587 // submission (RFC 6409): STARTTLS, then AUTH
+	DefaultSubmissionsPort = 1465 // submission over implicit TLS (RFC 8314)
+	DefaultIMAPPort        = 1143 // IMAP with STARTTLS
+	DefaultIMAPSPort       = 1993 // IMAP over implicit TLS
+	DefaultPOP3Port        = 1110 // POP3 with STLS (RFC 2595)
+	DefaultPOP3SPort       = 1995 // POP3 over implicit TLS
+	DefaultDomain          = "sandbox.test"
 )
 
-// Config says where the sandbox listens. A zero port picks a free one.
+// Timeouts.
+const (
+	// smtpTimeout bounds a silent SMTP client (RFC 5321 section 4.5.3.2.7
+	// suggests 5 minutes for the server).
+	smtpTimeout = 5 * time.Minute
+)
+
+// Config says where the sandbox listens and what it holds. For every port
+// 0 picks a free one and a negative value turns that listener off.
 type Config struct {
-	Host     string
-	SMTPPort int
-	Domain   string
-	Logger   *slog.Logger
+	Host            string
+	SMTPPort        int
+	SubmissionPort  int
+	SubmissionsPort int
+	IMAPPort        int
+	IMAPSPort       int
+	POP3Port        int
+	POP3SPort       int
+	Domain          string
+	// Users replaces the demo accounts when not nil.
+	Users []User
+	// Dir keeps the mailboxes (Maildir) and the TLS CA across restarts;
+	// empty keeps everything in memory.
+	Dir    string
+	Limits Limits
+	Logger *slog.Logger
+}
+
+// DefaultConfig returns a Config with the documented ports.
+func DefaultConfig() Config {
+	return Config{
+		Host: DefaultHost, SMTPPort: DefaultSMTPPort, SubmissionPort: DefaultSubmissionPort, SubmissionsPort: DefaultSubmissionsPort,
+		IMAPPort: DefaultIMAPPort, IMAPSPort: DefaultIMAPSPort, POP3Port: DefaultPOP3Port, POP3SPort: DefaultPOP3SPort,
+		Domain: DefaultDomain,
+	}
 }
 
 // Target is one service the sandbox offers, as the page lists it.
@@ -47,15 +81,20 @@ type Target struct {
 
 // Sandbox is a running set of mail services over one store.
 type Sandbox struct {
-	cfg   Config
-	store *Store
-	smtp  *smtp.Server
-	ln    []net.Listener
-	tgts  []Target
-	wg    sync.WaitGroup
+	cfg    Config
+	log    *slog.Logger
+	store  *Store
+	tls    *sandboxTLS
+	smtp   []*smtp.Server
+	imap   *imapserver.Server
+	pop3   *pop3.Server
+	ln     []net.Listener
+	tgts   []Target
+	wg     sync.WaitGroup
+	closed bool
 }
 
-// New returns a sandbox for cfg with its demo users. Call Start to listen.
+// New returns a sandbox for cfg. Call Start to load the store and listen.
 func New(cfg Config) *Sandbox {
 	if cfg.Host == "" {
 		cfg.Host = DefaultHost
@@ -63,101 +102,226 @@ func New(cfg Config) *Sandbox {
 	if cfg.Domain == "" {
 		cfg.Domain = DefaultDomain
 	}
+	if cfg.Users == nil {
+		cfg.Users = DemoUsers(cfg.Domain)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Sandbox{cfg: cfg, store: NewStore(cfg.Domain, DemoUsers(cfg.Domain))}
+	s := &Sandbox{cfg: cfg, log: cfg.Logger}
+	s.store = newStore(cfg.Domain, cfg.Users, cfg.Limits)
+	return s
 }
 
 // Store returns the sandbox's mailbox store.
 func (s *Sandbox) Store() *Store { return s.store }
 
-// Start opens the listeners and serves in the background.
-func (s *Sandbox) Start() error {
-	srv := smtp.NewServer(&backend{store: s.store})
-	srv.Domain = "mx." + s.cfg.Domain
-	srv.MaxMessageBytes = maxMessageBytes
-	srv.MaxRecipients = maxRecipients
-	srv.ReadTimeout = connTimeout
-	srv.WriteTimeout = connTimeout
-	srv.EnableSMTPUTF8 = true
-	srv.ErrorLog = slogAdapter{s.cfg.Logger}
-	s.smtp = srv
-	ln, err := net.Listen("tcp", net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.SMTPPort)))
-	if err != nil {
-		return fmt.Errorf("sandbox: smtp: %w", err)
-	}
-	s.ln = append(s.ln, ln)
-	port := ln.Addr().(*net.TCPAddr).Port
-	s.tgts = append(s.tgts, Target{Name: "Sandbox SMTP", Proto: "smtp", Host: s.cfg.Host, Port: port, TLS: "none"})
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
-			s.cfg.Logger.Error("sandbox smtp stopped", "err", err)
-		}
-	}()
-	return nil
-}
-
 // Targets lists the services, with their actual ports.
 func (s *Sandbox) Targets() []Target { return append([]Target(nil), s.tgts...) }
 
-// Close stops every service and waits for them.
-func (s *Sandbox) Close() error {
-	var err error
-	if s.smtp != nil {
-		err = s.smtp.Close()
+// CAPEM returns the sandbox CA's certificate, PEM-encoded (after Start).
+func (s *Sandbox) CAPEM() []byte { return append([]byte(nil), s.tls.caPEM...) }
+
+// Reset empties every mailbox and puts the demo messages back.
+func (s *Sandbox) Reset() error {
+	err := s.store.Reset()
+	if err == nil {
+		s.log.Info("sandbox reset")
 	}
-	s.wg.Wait()
 	return err
 }
 
-// backend adapts the store to go-smtp.
-type backend struct{ store *Store }
+var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
-func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	return &session{store: b.store}, nil
-}
-
-type session struct {
-	store *Store
-	from  string
-	rcpts []string
-}
-
-func (s *session) Reset()        { s.from, s.rcpts = "", nil }
-func (s *session) Logout() error { return nil }
-
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	s.from = from
-	return nil
-}
-
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if _, ok := s.store.UserFor(to); !ok {
-		if _, domain, _ := strings.Cut(to, "@"); !strings.EqualFold(domain, s.store.Domain()) {
-			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relay access denied: the sandbox delivers only to @" + s.store.Domain()}
+// Start loads or seeds the store, makes or loads the TLS certificates,
+// opens every listener and serves in the background. On error nothing is
+// left listening.
+func (s *Sandbox) Start() error {
+	for _, u := range s.cfg.Users {
+		if !userName.MatchString(u.Name) || u.Password == "" {
+			return fmt.Errorf("sandbox: user %q: a name is lower-case letters, digits, '.', '_' or '-', and needs a password", u.Name)
 		}
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
 	}
-	s.rcpts = append(s.rcpts, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
+	if err := s.loadStore(); err != nil {
+		return err
+	}
+	t, err := loadOrCreateTLS(s.cfg.Dir, s.cfg.Domain, []string{s.cfg.Host}, time.Now())
 	if err != nil {
 		return err
 	}
-	for _, to := range s.rcpts {
-		u, _ := s.store.UserFor(to)
-		s.store.Deliver(u, b)
+	s.tls = t
+	if err := s.listen(); err != nil {
+		s.Close()
+		return err
 	}
 	return nil
 }
 
-type slogAdapter struct{ l *slog.Logger }
+func (s *Sandbox) loadStore() error {
+	st := s.store
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if s.cfg.Dir != "" {
+		st.disk = &maildir{root: filepath.Join(s.cfg.Dir, "mail")}
+	}
+	for _, name := range st.Users() {
+		a := st.users[name]
+		if st.disk != nil {
+			boxes, found, err := st.disk.loadUser(name, st.nextValidityLocked)
+			if err != nil {
+				return err
+			}
+			if found {
+				a.boxes = boxes
+				for _, mb := range boxes {
+					if mb.uidValidity > st.validity {
+						st.validity = mb.uidValidity
+					}
+					for _, m := range mb.msgs {
+						a.used += int64(len(m.body))
+						st.total += int64(len(m.body))
+					}
+				}
+				if err := st.ensureDefaultsLocked(a); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if err := st.ensureDefaultsLocked(a); err != nil {
+			return err
+		}
+		if err := st.seedLocked(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-func (a slogAdapter) Printf(format string, v ...any) { a.l.Warn(fmt.Sprintf(format, v...)) }
-func (a slogAdapter) Println(v ...any)               { a.l.Warn(fmt.Sprint(v...)) }
+// service is one listener to open.
+type service struct {
+	name, proto, tls string
+	port             int
+	serve            func(net.Listener) error
+}
+
+func (s *Sandbox) listen() error {
+	c := s.cfg
+	tlsConf := s.tls.config
+	insecureAuth := isLoopback(c.Host)
+
+	newSMTP := func(mode smtpMode, allowInsecureAuth bool) *smtp.Server {
+		srv := smtp.NewServer(&smtpBackend{store: s.store, mode: mode, log: s.log})
+		srv.Domain = "mx." + c.Domain
+		srv.MaxMessageBytes = s.store.limits.MaxMessageBytes
+		srv.MaxRecipients = maxRecipients
+		srv.ReadTimeout = smtpTimeout
+		srv.WriteTimeout = smtpTimeout
+		srv.EnableSMTPUTF8 = true
+		srv.EnableBINARYMIME = true
+		srv.AllowInsecureAuth = allowInsecureAuth
+		srv.TLSConfig = tlsConf
+		srv.ErrorLog = smtpLogger{s.log}
+		s.smtp = append(s.smtp, srv)
+		return srv
+	}
+	relay := newSMTP(smtpRelay, insecureAuth)
+	submission := newSMTP(smtpSubmission, false)
+	submissions := newSMTP(smtpSubmission, false)
+
+	s.imap = imapserver.New(&imapserver.Options{
+		NewSession: func(conn *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return newIMAPSession(s.store, s.log, conn), nil, nil
+		},
+		Caps:         imapCaps,
+		Logger:       imapLogger{s.log},
+		TLSConfig:    tlsConf,
+		InsecureAuth: insecureAuth,
+	})
+	s.pop3 = &pop3.Server{
+		Backend:           pop3Backend{s.store},
+		TLSConfig:         tlsConf,
+		AllowInsecureAuth: insecureAuth,
+		Hostname:          "pop." + c.Domain,
+		Implementation:    "Mailwire-sandbox",
+		Logger:            s.log,
+	}
+	implicit := func(serve func(net.Listener) error) func(net.Listener) error {
+		return func(ln net.Listener) error { return serve(tls.NewListener(ln, tlsConf)) }
+	}
+	services := []service{
+		{"Sandbox SMTP", "smtp", "none", c.SMTPPort, relay.Serve},
+		{"Sandbox SMTP (STARTTLS)", "smtp", "starttls", c.SMTPPort, nil},
+		{"Sandbox submission (STARTTLS, AUTH)", "smtp", "starttls", c.SubmissionPort, submission.Serve},
+		{"Sandbox submission (implicit TLS, AUTH)", "smtp", "implicit", c.SubmissionsPort, implicit(submissions.Serve)},
+		{"Sandbox IMAP", "imap", "none", c.IMAPPort, s.imap.Serve},
+		{"Sandbox IMAP (STARTTLS)", "imap", "starttls", c.IMAPPort, nil},
+		{"Sandbox IMAP (implicit TLS)", "imap", "implicit", c.IMAPSPort, implicit(s.imap.Serve)},
+		{"Sandbox POP3", "pop3", "none", c.POP3Port, s.pop3.Serve},
+		{"Sandbox POP3 (STLS)", "pop3", "starttls", c.POP3Port, nil},
+		{"Sandbox POP3 (implicit TLS)", "pop3", "implicit", c.POP3SPort, s.pop3.ServeTLS},
+	}
+	port := 0
+	for _, sv := range services {
+		if sv.port < 0 {
+			continue
+		}
+		if sv.serve == nil {
+			// The same listener in another TLS mode: STARTTLS upgrades it.
+			s.tgts = append(s.tgts, Target{Name: sv.name, Proto: sv.proto, Host: c.Host, Port: port, TLS: sv.tls})
+			continue
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort(c.Host, strconv.Itoa(sv.port)))
+		if err != nil {
+			return fmt.Errorf("sandbox: %s: %w", sv.name, err)
+		}
+		s.ln = append(s.ln, ln)
+		port = ln.Addr().(*net.TCPAddr).Port
+		s.tgts = append(s.tgts, Target{Name: sv.name, Proto: sv.proto, Host: c.Host, Port: port, TLS: sv.tls})
+		serve, name := sv.serve, sv.name
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			err := serve(ln)
+			if err != nil && !errors.Is(err, smtp.ErrServerClosed) && !errors.Is(err, pop3.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+				s.log.Error("sandbox: service stopped", "service", name, "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+// Close stops every service and waits for them.
+func (s *Sandbox) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	for _, srv := range s.smtp {
+		srv.Close()
+	}
+	if s.imap != nil {
+		s.imap.Close()
+	}
+	if s.pop3 != nil {
+		s.pop3.Close()
+	}
+	for _, ln := range s.ln {
+		ln.Close()
+	}
+	s.wg.Wait()
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type smtpLogger struct{ l *slog.Logger }
+
+func (a smtpLogger) Printf(format string, v ...any) { a.l.Warn(fmt.Sprintf(format, v...)) }
+func (a smtpLogger) Println(v ...any)               { a.l.Warn(fmt.Sprint(v...)) }

@@ -1,0 +1,110 @@
+package sandbox
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// HTTP paths the Mailwire server mounts for the sandbox.
+const (
+	CAPath    = "/api/sandbox/ca.pem"
+	ResetPath = "/api/sandbox/reset"
+)
+
+// ClientInfo is what the page needs to know about the sandbox; it is part
+// of /api/config. Passwords are not in it.
+type ClientInfo struct {
+	Domain string       `json:"domain"`
+	Users  []ClientUser `json:"users"`
+	// CAURL serves CAPEM; the page adds the CA to the roots its TLS stack
+	// trusts for sandbox targets.
+	CAURL string `json:"caURL"`
+	CAPEM string `json:"caPEM"`
+}
+
+// ClientUser is a demo account's login and address.
+type ClientUser struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+}
+
+// ClientInfo describes the running sandbox for the page.
+func (s *Sandbox) ClientInfo() ClientInfo {
+	ci := ClientInfo{Domain: s.cfg.Domain, CAURL: CAPath, CAPEM: string(s.tls.caPEM), Users: []ClientUser{}}
+	for _, n := range s.store.Users() {
+		ci.Users = append(ci.Users, ClientUser{Name: n, Address: n + "@" + s.cfg.Domain})
+	}
+	return ci
+}
+
+// CAHandler serves the CA certificate (GET CAPath).
+func (s *Sandbox) CAHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		w.Header().Set("Content-Disposition", `inline; filename="mailwire-sandbox-ca.pem"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(s.tls.caPEM)
+	})
+}
+
+// ResetHandler serves POST ResetPath: empty the mailboxes and reseed.
+//
+// Deny by default. A request is allowed when it carries
+// "Authorization: Bearer TOKEN" with the configured token, or when it
+// comes from a loopback address, names a loopback host (against DNS
+// rebinding) and, if it has an Origin, that origin is the same host (against
+// other web pages posting to it).
+func (s *Sandbox) ResetHandler(token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "use POST", http.StatusMethodNotAllowed)
+			return
+		}
+		if !resetAllowed(r, token) {
+			http.Error(w, "forbidden: reset is allowed from loopback or with the reset token", http.StatusForbidden)
+			return
+		}
+		if err := s.Reset(); err != nil {
+			s.log.Error("sandbox reset failed", "err", err)
+			http.Error(w, "reset failed", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "users": s.store.Users()})
+	})
+}
+
+func resetAllowed(r *http.Request, token string) bool {
+	if token != "" {
+		if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			return subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil || !isLoopback(host) {
+		return false
+	}
+	if !isLoopback(hostOnly(r.Host)) {
+		return false
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != r.Host {
+			return false
+		}
+	}
+	return true
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
