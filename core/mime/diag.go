@@ -1,6 +1,9 @@
 package mime
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Severity grades a Diagnostic.
 type Severity int
@@ -94,6 +97,7 @@ const (
 	CodePartLimit           = "limit-parts"
 	CodeMessageEmpty        = "message-empty"
 	CodeMessageGlobalHeader = "message-utf8-header"
+	CodeTooManyDiagnostics  = "diagnostics-truncated"
 
 	// lint
 	CodeNoFrom          = "lint-no-from"
@@ -119,16 +123,57 @@ const (
 	CodeReceivedOrder   = "lint-received-order"
 )
 
+// maxDiagnostics bounds the diagnostics kept per part: hostile input can
+// repeat one mistake a million times, and the first ones say it all.
+const maxDiagnostics = 100
+
 // diags collects diagnostics for one part.
-type diags []Diagnostic
+type diags struct {
+	list    []Diagnostic
+	dropped int
+}
+
+// maxQuoted bounds the input quoted in a message.
+const maxQuoted = 80
 
 func (ds *diags) add(sev Severity, code string, off, n int, rfc, format string, args ...any) {
+	if len(ds.list) >= maxDiagnostics {
+		ds.dropped++
+		return
+	}
 	msg := format
 	if len(args) > 0 {
+		for i, a := range args {
+			if s, ok := a.(string); ok && len(s) > maxQuoted {
+				args[i] = clip(s)
+			}
+		}
 		msg = fmt.Sprintf(format, args...)
 	}
 	if n < 0 {
 		n = 0
 	}
-	*ds = append(*ds, Diagnostic{Severity: sev, Code: code, Message: msg, Offset: off, Len: n, RFC: rfc})
+	ds.list = append(ds.list, Diagnostic{Severity: sev, Code: code, Message: msg, Offset: off, Len: n, RFC: rfc})
+}
+
+// done returns the diagnostics, with a note when some were dropped.
+func (ds *diags) done() []Diagnostic {
+	if ds.dropped > 0 {
+		ds.list = append(ds.list, Diagnostic{Severity: SeverityInfo, Code: CodeTooManyDiagnostics,
+			Message: fmt.Sprintf("%d more diagnostics on this part not listed", ds.dropped)})
+		ds.dropped = 0
+	}
+	return ds.list
+}
+
+// clip shortens s to about maxQuoted bytes without splitting a UTF-8 sequence.
+func clip(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	i := maxQuoted
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

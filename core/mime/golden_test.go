@@ -102,4 +102,3 @@ func firstDiff(a, b []byte) string {
 	}
 	return "lengths differ"
 }
-

@@ -122,7 +122,7 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 			res.bodyStart = next
 			res.header.End = lastEnd
 			if len(res.fields) == 0 {
-				res.header.End = start
+				res.header.End = res.header.Start
 			}
 			finishField(buf, &res, cur, curSegs)
 			return res

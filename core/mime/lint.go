@@ -202,7 +202,7 @@ func lintLines(m *Message) {
 		ds.add(SeverityWarning, CodeBareCR, first, 1, "RFC 5322 §2.3",
 			"%d bare CR byte(s) (CR not followed by LF)", bareCR)
 	}
-	root.Diagnostics = append(root.Diagnostics, ds...)
+	root.Diagnostics = append(root.Diagnostics, ds.list...)
 	if len(longs) == 0 || (bareCR > 0 && lf == 0 && crlf == 0) {
 		return
 	}
@@ -228,7 +228,7 @@ func lintLines(m *Message) {
 		var d diags
 		d.add(SeverityWarning, CodeLongLine, a.first.off, a.first.n, "RFC 5322 §2.1.1",
 			"%d line(s) longer than %d octets (longest: %d)", a.count, maxLine, a.most)
-		p.Diagnostics = append(p.Diagnostics, d...)
+		p.Diagnostics = append(p.Diagnostics, d.list...)
 	}
 }
 

@@ -77,6 +77,24 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 	off, n := f.Range.Start, f.Range.Len()
 	empties := 0
 	sloppy := ""
+	// Each kind of mistake is reported once per field: hostile input
+	// repeats them.
+	var seen uint
+	once := func(bit uint) bool {
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		return true
+	}
+	const (
+		seenJunk = 1 << iota
+		seenUnterminated
+		seenMissingSemi
+		seenAfterQuote
+		seenEmpty
+		seenBadName
+	)
 	i := 0
 	for i < len(s) {
 		// Separators.
@@ -96,7 +114,7 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 		}
 		if j >= len(s) || s[j] == ';' {
 			junk := strings.TrimSpace(s[i:j])
-			if junk != "" {
+			if junk != "" && once(seenJunk) {
 				ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
 					"%s: %q is not a parameter (no \"=\"); ignored", f.Name, junk)
 			}
@@ -130,7 +148,7 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 				k++
 			}
 			p.value = b.String()
-			if !closed {
+			if !closed && once(seenUnterminated) {
 				ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 5322 §3.2.4",
 					"%s: parameter %s: unterminated quoted string", f.Name, name)
 			}
@@ -141,10 +159,12 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 			}
 			if junk := strings.TrimSpace(s[k:e]); junk != "" {
 				if looksLikeParam(junk) {
-					ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
-						"%s: missing \";\" before %q", f.Name, junk)
+					if once(seenMissingSemi) {
+						ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
+							"%s: missing \";\" before %q", f.Name, junk)
+					}
 					e = k
-				} else {
+				} else if once(seenAfterQuote) {
 					ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
 						"%s: parameter %s: %q after the quoted string ignored", f.Name, name, junk)
 				}
@@ -155,24 +175,30 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 			for k < len(s) && s[k] != ';' {
 				// "a=b c=d": a missing ";" between parameters.
 				if (s[k] == ' ' || s[k] == '\t') && looksLikeParam(s[k+1:]) {
-					ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
-						"%s: missing \";\" before %q", f.Name, strings.TrimSpace(s[k:]))
+					if once(seenMissingSemi) {
+						ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
+							"%s: missing \";\" before %q", f.Name, strings.TrimSpace(s[k:]))
+					}
 					break
 				}
 				k++
 			}
 			p.value = strings.TrimSpace(s[i:k])
 			if p.value == "" {
-				ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
-					"%s: parameter %s has an empty value", f.Name, name)
+				if once(seenEmpty) {
+					ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
+						"%s: parameter %s has an empty value", f.Name, name)
+				}
 			} else if sloppy == "" && strings.ContainsAny(p.value, tspecials+"\t") {
 				sloppy = name
 			}
 			i = k
 		}
 		if name == "" || strings.ContainsAny(name, tspecials[:len(tspecials)-2]+"\t ") {
-			ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
-				"%s: bad parameter name %q; ignored", f.Name, name)
+			if once(seenBadName) {
+				ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
+					"%s: bad parameter name %q; ignored", f.Name, name)
+			}
 			continue
 		}
 		out = append(out, p)
@@ -220,10 +246,14 @@ func assembleParams(raws []rawParam, f *Field, ds *diags) map[string]string {
 	}
 	off, n := f.Range.Start, f.Range.Len()
 	var ext map[string][]section
+	dups := 0
 	for _, p := range raws {
 		star := strings.IndexByte(p.name, '*')
 		if star < 0 {
 			if _, dup := params[p.name]; dup {
+				if dups++; dups > 1 {
+					continue
+				}
 				ds.add(SeverityWarning, CodeParamDuplicate, off, n, "RFC 2045 §5.1",
 					"%s: parameter %s given twice; the first is used", f.Name, p.name)
 				continue

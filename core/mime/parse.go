@@ -136,7 +136,7 @@ func (p *parser) entity(s source, start, end int, path string, depth int, defTyp
 		lintMessage(part, kind, &ds)
 		part.Received = parseReceived(part.Header, &ds)
 	}
-	part.Diagnostics = ds
+	part.Diagnostics = ds.done()
 	return part
 }
 

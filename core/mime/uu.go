@@ -40,7 +40,7 @@ func findUU(b []byte) []*Attachment {
 		var ds diags
 		end := decodeUULines(b, next, a, &ds)
 		a.Range = Range{k, end}
-		a.Diagnostics = ds
+		a.Diagnostics = ds.done()
 		out = append(out, a)
 		pos = end
 		if pos <= k {
@@ -70,7 +70,7 @@ func parseBegin(s string) (mode, name string, ok bool) {
 // decodeUULines decodes lines from i until "end" and returns the offset
 // after the "end" line (or where decoding stopped).
 func decodeUULines(b []byte, i int, a *Attachment, ds *diags) int {
-	data := make([]byte, 0, (len(b)-i)*3/4)
+	var data []byte
 	sawZero := false
 	short, firstShort := 0, 0
 	defer func() {
