@@ -45,7 +45,7 @@ func explainReply(r smtpwire.Reply, verb string) explanation {
 	switch {
 	case verb == "" && r.Code == 220:
 		e.explain = "The greeting: 220 means the server is ready. The text after the code usually names the server."
-		e.rfc = "RFC 5321 §4.3.1"
+		e.rfc = "RFC 5321 §3.1, §4.3.2"
 	case verb == "" && r.Code == 554:
 		e.explain = "554 instead of 220: the server refuses to serve this client. It will answer 503 to everything but QUIT."
 		e.rfc = "RFC 5321 §3.1"

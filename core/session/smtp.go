@@ -27,7 +27,7 @@ func NewSMTP(conn net.Conn, emit Emitter) *SMTP {
 	return s
 }
 
-// ReadGreeting reads the server's opening reply (RFC 5321 §4.3.1: 220, or
+// ReadGreeting reads the server's opening reply (RFC 5321 §3.1, §4.3.2: 220, or
 // 554 when the server refuses service).
 func (s *SMTP) ReadGreeting() (smtpwire.Reply, error) {
 	return s.readReply(KindGreeting, "")
