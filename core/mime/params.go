@@ -134,7 +134,10 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 			closed := false
 			for k < len(s) {
 				c := s[k]
-				if c == '\\' && k+1 < len(s) {
+				// A quoted-pair (RFC 5322 §3.2.1). Senders write Windows
+				// paths unescaped ("C:\TEMP\a.png"), so like Python's email
+				// only \" and \\ are unescaped; other backslashes stay.
+				if c == '\\' && k+1 < len(s) && (s[k+1] == '"' || s[k+1] == '\\') {
 					b.WriteByte(s[k+1])
 					k += 2
 					continue

@@ -140,7 +140,12 @@ func (p *parser) entity(s source, start, end int, path string, depth int, defTyp
 	return part
 }
 
-func isEnclosedType(t string) bool { return t == "message/rfc822" || t == "message/global" }
+// isEnclosedType reports whether parts of type t hold a whole message:
+// message/rfc822 (RFC 2046 §5.2.1), message/global (RFC 6532 §3.5) and the
+// old message/news (RFC 5537 §4.2 says to send news as message/rfc822).
+func isEnclosedType(t string) bool {
+	return t == "message/rfc822" || t == "message/global" || t == "message/news"
+}
 
 // interpret reads the MIME fields of a part (RFC 2045 §5, §6; RFC 2183).
 func (p *parser) interpret(part *Part, defType string, ds *diags) {
