@@ -93,6 +93,8 @@ func Start(t testing.TB, opt Options) *Env {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Pages are plain http on loopback: no automatic upgrade attempts to https.
+		chromedp.Flag("disable-features", "HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,HttpsFirstModeV2ForEngagedSites"),
 	)
 	t.Cleanup(acancel)
 	tctx, tcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
