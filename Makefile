@@ -55,8 +55,10 @@ check-imports:
 typecheck: deps
 	npx --no-install tsc --noEmit -p web
 
+# Real Dovecot and Postfix on loopback for the integration tests
+# (scripts/peers.sh); their folder reaches the tests as MAILWIRE_PEERS.
 test-go:
-	$(GO) test -race -count=1 -timeout 20m ./...
+	MAILWIRE_PEERS=$${MAILWIRE_PEERS:-$$(bash scripts/peers.sh)} $(GO) test -race -count=1 -timeout 20m ./...
 
 # The core's tests again, compiled to WebAssembly and run in node.
 test-wasm:
