@@ -54,11 +54,12 @@ func (s *Sandbox) CAHandler() http.Handler {
 // ResetHandler serves POST ResetPath: empty the mailboxes and reseed.
 //
 // Deny by default. A request is allowed when it carries
-// "Authorization: Bearer TOKEN" with the configured token, or when it
+// "Authorization: Bearer TOKEN" with Config.ResetToken, or when it
 // comes from a loopback address, names a loopback host (against DNS
 // rebinding) and, if it has an Origin, that origin is the same host (against
 // other web pages posting to it).
-func (s *Sandbox) ResetHandler(token string) http.Handler {
+func (s *Sandbox) ResetHandler() http.Handler {
+	token := s.cfg.ResetToken
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)

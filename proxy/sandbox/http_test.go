@@ -43,11 +43,11 @@ func TestCAHandler(t *testing.T) {
 }
 
 func TestResetHandler(t *testing.T) {
-	sb := start(t)
+	sb := start(t, func(c *Config) { c.ResetToken = "s3cret" })
 	if err := sendPlain(addr(t, sb, "smtp", "none"), "bob@sandbox.test", []string{"alice@sandbox.test"}, "Subject: x\r\n\r\nx\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	h := sb.ResetHandler("s3cret")
+	h := sb.ResetHandler()
 	cases := []struct {
 		name   string
 		method string

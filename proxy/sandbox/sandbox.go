@@ -58,7 +58,10 @@ type Config struct {
 	// empty keeps everything in memory.
 	Dir    string
 	Limits Limits
-	Logger *slog.Logger
+	// ResetToken, when set, also lets clients beyond loopback reset the
+	// sandbox over HTTP ("Authorization: Bearer TOKEN").
+	ResetToken string
+	Logger     *slog.Logger
 }
 
 // DefaultConfig returns a Config with the documented ports.

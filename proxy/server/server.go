@@ -107,6 +107,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/tunnel", &tunnel.Handler{Policy: s.policy, Logger: s.log.With("component", "tunnel")})
 	mux.HandleFunc("GET /api/config", s.serveConfig)
+	if s.sandbox != nil {
+		mux.Handle("GET "+sandbox.CAPath, s.sandbox.CAHandler())
+		mux.Handle("POST "+sandbox.ResetPath, s.sandbox.ResetHandler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.Handle("/", webapp.Handler(s.cfg.App))
 	return mux
@@ -115,12 +119,18 @@ func (s *Server) Handler() http.Handler {
 // ClientConfig is what the page reads from /api/config.
 type ClientConfig struct {
 	Targets []sandbox.Target `json:"targets"`
+
+	// Sandbox has the sandbox's CA (the page trusts it for sandbox
+	// targets) and demo accounts; absent when the sandbox is off.
+	Sandbox *sandbox.ClientInfo `json:"sandbox,omitempty"`
 }
 
 func (s *Server) serveConfig(w http.ResponseWriter, r *http.Request) {
 	cfg := ClientConfig{Targets: []sandbox.Target{}}
 	if s.sandbox != nil {
 		cfg.Targets = s.sandbox.Targets()
+		ci := s.sandbox.ClientInfo()
+		cfg.Sandbox = &ci
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
