@@ -79,7 +79,7 @@ func sandboxFlags(fs *flag.FlagSet) *sandboxFlagSet {
 		pop3s:       fs.Int("sandbox-pop3s-port", sandbox.DefaultPOP3SPort, "sandbox POP3 port with implicit TLS"+portHelp),
 		dir:         fs.String("sandbox-dir", "", "keep the sandbox's mailboxes (Maildir) and TLS CA in `DIR` across restarts; default: in memory"),
 		domain:      fs.String("sandbox-domain", sandbox.DefaultDomain, "the sandbox's mail domain"),
-		resetToken:  fs.String("sandbox-reset-token", os.Getenv("MAILWIRE_SANDBOX_RESET_TOKEN"), "also allow POST /api/sandbox/reset from beyond loopback with this bearer `token` (default $MAILWIRE_SANDBOX_RESET_TOKEN)"),
+		resetToken:  fs.String("sandbox-reset-token", "", "also allow POST /api/sandbox/reset from beyond loopback with this bearer `token` (default $MAILWIRE_SANDBOX_RESET_TOKEN)"),
 		quota:       fs.Int64("sandbox-quota-mib", sandbox.DefaultQuotaBytes>>20, "sandbox mailbox quota per user, in MiB"),
 		maxMessage:  fs.Int64("sandbox-max-message-mib", sandbox.DefaultMaxMessageBytes>>20, "largest message the sandbox accepts, in MiB"),
 		maxStore:    fs.Int64("sandbox-max-store-mib", sandbox.DefaultMaxStoreBytes>>20, "total size of the sandbox's store, in MiB"),
@@ -94,6 +94,11 @@ func (f *sandboxFlagSet) config(host string, smtpPort int) sandbox.Config {
 		IMAPPort: *f.imap, IMAPSPort: *f.imaps, POP3Port: *f.pop3, POP3SPort: *f.pop3s,
 		Domain: *f.domain, Dir: *f.dir, ResetToken: *f.resetToken,
 		Limits: sandbox.Limits{MaxMessageBytes: *f.maxMessage << 20, QuotaBytes: *f.quota << 20, MaxStoreBytes: *f.maxStore << 20},
+	}
+	if c.ResetToken == "" {
+		// From the environment, so that it shows neither in ps nor in
+		// --help.
+		c.ResetToken = os.Getenv("MAILWIRE_SANDBOX_RESET_TOKEN")
 	}
 	for _, u := range f.users {
 		name, pass, _ := strings.Cut(u, ":")
