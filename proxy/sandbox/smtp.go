@@ -147,23 +147,9 @@ func (s *smtpSession) Data(r io.Reader) error {
 }
 
 // hasBareLineBreak reports an LF not after CR or a CR not before LF: the
-// ambiguity SMTP smuggling exploits, refused rather than guessed at.
+// ambiguity SMTP smuggling exploits, refused rather than guessed at. Every
+// CR and every LF must belong to a CRLF pair.
 func hasBareLineBreak(b []byte) bool {
-	for i := bytes.IndexAny(b, "\r\n"); i >= 0; {
-		switch b[i] {
-		case '\n':
-			return true // an LF reached here had no CR before it
-		case '\r':
-			if i+1 >= len(b) || b[i+1] != '\n' {
-				return true
-			}
-			i += 2
-		}
-		j := bytes.IndexAny(b[i:], "\r\n")
-		if j < 0 {
-			break
-		}
-		i += j
-	}
-	return false
+	pairs := bytes.Count(b, []byte("\r\n"))
+	return bytes.Count(b, []byte("\n")) != pairs || bytes.Count(b, []byte("\r")) != pairs
 }
