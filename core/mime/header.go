@@ -19,6 +19,8 @@ type Field struct {
 	// Range locates the field, folded lines and the final line end
 	// included, in the part's source.
 	Range Range
+
+	colon int // offset of the colon, until the value is computed
 }
 
 // Header is a header block's fields in input order.
@@ -102,7 +104,6 @@ type headerResult struct {
 	header    Range // the fields
 	bodyStart int   // first byte after the separator (or of the body when there is none)
 	separator bool  // a blank line ended the block
-	colons    []int // the colon of each field
 }
 
 // scanHeader splits the header block starting at start. It never fails:
@@ -252,10 +253,34 @@ func looksLikeBrokenFold(buf []byte, f *Field, i, eol, next, end int) bool {
 
 func startField(buf []byte, res *headerResult, lineStart, nameStart, eol, next int) int {
 	nameEnd, colon, _ := fieldName(buf, nameStart, eol)
+	if res.fields == nil {
+		res.fields = make(Header, 0, 6)
+	}
 	// Value is filled in by finishField once the field's last line is known.
-	res.fields = append(res.fields, Field{Name: string(buf[nameStart:nameEnd]), Range: Range{lineStart, next}})
-	res.colons = append(res.colons, colon)
+	res.fields = append(res.fields, Field{Name: fieldNameString(buf[nameStart:nameEnd]), Range: Range{lineStart, next}, colon: colon})
 	return len(res.fields) - 1
+}
+
+// commonNames interns the field names most messages repeat, as written.
+var commonNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"Received", "From", "To", "Cc", "Subject", "Date", "Message-ID", "Message-Id",
+		"MIME-Version", "Mime-Version", "Content-Type", "Content-type", "Content-Transfer-Encoding",
+		"Content-transfer-encoding", "Content-Disposition", "Content-ID", "Content-Id", "Content-Description",
+		"Content-Location", "Return-Path", "Reply-To", "Sender", "In-Reply-To", "References", "DKIM-Signature",
+		"Authentication-Results", "Received-SPF", "X-Mailer", "Delivered-To", "X-Received", "ARC-Seal",
+		"ARC-Message-Signature", "ARC-Authentication-Results", "List-Unsubscribe", "List-Id", "X-Priority",
+		"Thread-Topic", "Thread-Index", "User-Agent", "Importance", "X-Original-To", "Precedence"} {
+		m[n] = n
+	}
+	return m
+}()
+
+func fieldNameString(b []byte) string {
+	if s, ok := commonNames[string(b)]; ok { // no allocation for the lookup
+		return s
+	}
+	return string(b)
 }
 
 // finishField computes the unfolded value of field cur.
@@ -264,7 +289,7 @@ func finishField(buf []byte, res *headerResult, cur, segs int) {
 		return
 	}
 	f := &res.fields[cur]
-	from := res.colons[cur] + 1
+	from := f.colon + 1
 	to := f.Range.End
 	if segs == 0 {
 		eol := to

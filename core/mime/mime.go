@@ -84,10 +84,10 @@ type Part struct {
 
 	Header Header
 
-	ContentType       string            // lower case type/subtype, defaulted per RFC 2045 §5.2
-	Params            map[string]string // Content-Type parameters, names lower case, values decoded
-	Disposition       string            // lower case, "" when absent
-	DispositionParams map[string]string
+	ContentType       string // lower case type/subtype, defaulted per RFC 2045 §5.2
+	Params            Params // Content-Type parameters in input order, names lower case, values decoded
+	Disposition       string // lower case, "" when absent
+	DispositionParams Params
 	Filename          string // Content-Disposition filename, else Content-Type name
 	TransferEncoding  string // normalized: 7bit, 8bit, binary, quoted-printable, base64, x-uuencode, or the unknown value
 	Charset           string // for text parts: the charset used to produce Text
@@ -118,6 +118,33 @@ type Part struct {
 	Received    []Hop // on message nodes: the Received chain, oldest hop first
 
 	depth int
+}
+
+// A Param is one parameter of Content-Type or Content-Disposition, after
+// RFC 2231 continuations are joined and values decoded.
+type Param struct {
+	Name  string // lower case
+	Value string
+}
+
+// Params are the parameters of a field, in input order, each name once.
+type Params []Param
+
+// Get returns the value of the parameter named name (lower case), or "".
+func (ps Params) Get(name string) string {
+	if i := ps.index(name); i >= 0 {
+		return ps[i].Value
+	}
+	return ""
+}
+
+func (ps Params) index(name string) int {
+	for i := range ps {
+		if ps[i].Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // An Attachment is a file found inside a part rather than as a MIME child:

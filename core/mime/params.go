@@ -21,7 +21,7 @@ type rawParam struct {
 
 // parseParamField splits v into its leading value (lower case) and its
 // parameters. f locates the field for diagnostics.
-func parseParamField(v string, f *Field, ds *diags) (string, map[string]string) {
+func parseParamField(v string, f *Field, ds *diags) (string, Params) {
 	off, n := f.Range.Start, f.Range.Len()
 	head, rest := v, ""
 	if i := strings.IndexByte(v, ';'); i >= 0 {
@@ -129,31 +129,18 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 		p := rawParam{name: name}
 		if i < len(s) && s[i] == '"' {
 			p.quoted = true
-			var b strings.Builder
-			k := i + 1
-			closed := false
-			for k < len(s) {
-				c := s[k]
-				// A quoted-pair (RFC 5322 §3.2.1). Senders write Windows
-				// paths unescaped ("C:\TEMP\a.png"), so like Python's email
-				// only \" and \\ are unescaped; other backslashes stay.
-				if c == '\\' && k+1 < len(s) && (s[k+1] == '"' || s[k+1] == '\\') {
-					b.WriteByte(s[k+1])
-					k += 2
-					continue
+			var k int
+			if q := strings.IndexByte(s[i+1:], '"'); q >= 0 && strings.IndexByte(s[i+1:i+1+q], '\\') < 0 {
+				// The common case, no quoted-pair: a substring, no copy.
+				p.value = s[i+1 : i+1+q]
+				k = i + 1 + q + 1
+			} else {
+				var closed bool
+				p.value, k, closed = unquote(s, i+1)
+				if !closed && once(seenUnterminated) {
+					ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 5322 §3.2.4",
+						"%s: parameter %s: unterminated quoted string", f.Name, name)
 				}
-				if c == '"' {
-					closed = true
-					k++
-					break
-				}
-				b.WriteByte(c)
-				k++
-			}
-			p.value = b.String()
-			if !closed && once(seenUnterminated) {
-				ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 5322 §3.2.4",
-					"%s: parameter %s: unterminated quoted string", f.Name, name)
 			}
 			// Junk after the closing quote, up to the next ";".
 			e := k
@@ -197,7 +184,7 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 			}
 			i = k
 		}
-		if name == "" || strings.ContainsAny(name, tspecials[:len(tspecials)-2]+"\t ") {
+		if !validParamName(name) {
 			if once(seenBadName) {
 				ds.add(SeverityWarning, CodeParamSyntax, off, n, "RFC 2045 §5.1",
 					"%s: bad parameter name %q; ignored", f.Name, name)
@@ -215,6 +202,33 @@ func splitParams(s string, f *Field, ds *diags) []rawParam {
 			"%s: parameter %s has spaces or tspecials but is not quoted", f.Name, sloppy)
 	}
 	return out
+}
+
+// unquote reads a quoted string's content from s[i:] (after the opening
+// quote) and returns it, the index after the closing quote and whether
+// there was one. It is a quoted-pair (RFC 5322 §3.2.1) only before " and \:
+// senders write Windows paths unescaped ("C:\TEMP\a.png"), so like
+// Python's email other backslashes stay.
+func unquote(s string, i int) (string, int, bool) {
+	var b strings.Builder
+	for i < len(s) {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
+			b.WriteByte(s[i+1])
+			i += 2
+			continue
+		}
+		if c == '"' {
+			return b.String(), i + 1, true
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String(), i, false
+}
+
+func validParamName(name string) bool {
+	return name != "" && !strings.ContainsAny(name, tspecials[:len(tspecials)-2]+"\t ")
 }
 
 // looksLikeParam reports whether s starts with "token=".
@@ -242,18 +256,19 @@ type section struct {
 
 // assembleParams joins RFC 2231 continuations, decodes RFC 2231 charsets
 // and, where senders used them against RFC 2047 §5, encoded words.
-func assembleParams(raws []rawParam, f *Field, ds *diags) map[string]string {
-	params := make(map[string]string, len(raws))
+func assembleParams(raws []rawParam, f *Field, ds *diags) Params {
 	if len(raws) == 0 {
-		return params
+		return nil
 	}
+	params := make(Params, 0, len(raws))
 	off, n := f.Range.Start, f.Range.Len()
 	var ext map[string][]section
+	var extOrder []string // ext's keys in input order, for a stable result
 	dups := 0
 	for _, p := range raws {
 		star := strings.IndexByte(p.name, '*')
 		if star < 0 {
-			if _, dup := params[p.name]; dup {
+			if params.index(p.name) >= 0 {
 				if dups++; dups > 1 {
 					continue
 				}
@@ -261,7 +276,7 @@ func assembleParams(raws []rawParam, f *Field, ds *diags) map[string]string {
 					"%s: parameter %s given twice; the first is used", f.Name, p.name)
 				continue
 			}
-			params[p.name] = plainParamValue(p, f, ds)
+			params = append(params, Param{p.name, plainParamValue(p, f, ds)})
 			continue
 		}
 		base, sfx := p.name[:star], p.name[star+1:]
@@ -279,9 +294,13 @@ func assembleParams(raws []rawParam, f *Field, ds *diags) map[string]string {
 		if ext == nil {
 			ext = make(map[string][]section)
 		}
+		if _, ok := ext[base]; !ok {
+			extOrder = append(extOrder, base)
+		}
 		ext[base] = append(ext[base], s)
 	}
-	for base, secs := range ext {
+	for _, base := range extOrder {
+		secs := ext[base]
 		sort.SliceStable(secs, func(i, j int) bool { return secs[i].n < secs[j].n })
 		var raw []byte
 		cs := ""
@@ -337,7 +356,11 @@ func assembleParams(raws []rawParam, f *Field, ds *diags) map[string]string {
 		}
 		// RFC 2231 values take precedence over a plain parameter of the
 		// same name, which senders add for older readers.
-		params[base] = val
+		if i := params.index(base); i >= 0 {
+			params[i].Value = val
+		} else {
+			params = append(params, Param{base, val})
+		}
 	}
 	return params
 }
@@ -428,6 +451,9 @@ func parseMediaType(t string, f *Field, ds *diags) (string, bool) {
 		return "", false
 	}
 	typ, sub := strings.TrimSpace(t[:slash]), strings.TrimSpace(t[slash+1:])
+	if typ == t[:slash] && sub == t[slash+1:] && isToken(typ) && isToken(sub) {
+		return t, true // the common case, without a copy
+	}
 	if typ != t[:slash] || sub != t[slash+1:] {
 		ds.add(SeverityInfo, CodeTypeSyntax, off, n, "RFC 2045 §5.1", "white space around \"/\" in Content-Type")
 	}

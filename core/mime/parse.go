@@ -59,7 +59,10 @@ func childPath(parent string, i int) string {
 	if parent == "" {
 		return strconv.Itoa(i)
 	}
-	return parent + "." + strconv.Itoa(i)
+	b := make([]byte, 0, len(parent)+4)
+	b = append(b, parent...)
+	b = append(b, '.')
+	return string(strconv.AppendInt(b, int64(i), 10))
 }
 
 // entity parses the entity in s.buf[start:end].
@@ -151,7 +154,7 @@ func isEnclosedType(t string) bool {
 func (p *parser) interpret(part *Part, defType string, ds *diags) {
 	h := part.Header
 	part.ContentType = defType
-	part.Params = map[string]string{}
+
 	if f := h.Get("Content-Type"); f != nil {
 		t, params := parseParamField(f.Value, f, ds)
 		part.Params = params
@@ -196,13 +199,13 @@ func (p *parser) interpret(part *Part, defType string, ds *diags) {
 			ds.add(SeverityInfo, CodeDispositionType, f.Range.Start, f.Range.Len(), "RFC 2183 §2.8",
 				"unknown disposition type %q; treat as attachment", d)
 		}
-		part.Filename = params["filename"]
+		part.Filename = params.Get("filename")
 	}
 	if part.Filename == "" {
-		part.Filename = part.Params["name"]
+		part.Filename = part.Params.Get("name")
 	}
 	if strings.HasPrefix(part.ContentType, "text/") {
-		part.Charset = normCharset(part.Params["charset"])
+		part.Charset = normCharset(part.Params.Get("charset"))
 	}
 	if part.IsMultipart() || isEnclosedType(part.ContentType) {
 		if !isIdentity(part.TransferEncoding) && part.ContentType != "message/global" {
@@ -279,7 +282,7 @@ func (p *parser) leaf(part *Part, s source, start, end int, ds *diags) {
 	if unknown {
 		ds.add(SeverityWarning, CodeCharsetUnknown, start, 0, "RFC 2046 §4.1.2",
 			"unknown charset %q; text read as UTF-8 if valid, else Windows-1252", part.Charset)
-	} else if invalid && part.Params["charset"] != "" {
+	} else if invalid && part.Params.Get("charset") != "" {
 		ds.add(SeverityWarning, CodeCharsetInvalid, start, 0, "RFC 2046 §4.1.2",
 			"text is not valid %s; bad bytes replaced with U+FFFD", part.Charset)
 	}
@@ -431,7 +434,7 @@ func guessBoundary(buf []byte, start, end int) string {
 func (p *parser) multipart(part *Part, s source, start, end int, depth int, ds *diags) {
 	buf := s.buf
 	part.Body = buf[start:end]
-	declared := part.Params["boundary"]
+	declared := part.Params.Get("boundary")
 	ctf := part.Header.Get("Content-Type")
 	ctOff, ctLen := start, 0
 	if ctf != nil {

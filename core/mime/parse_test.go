@@ -262,7 +262,7 @@ func TestParseTolerance(t *testing.T) {
 		{name: "missing semicolon", in: stdHeader + "Content-Type: text/plain charset=utf-8 format=flowed\n\nx\n",
 			want: []string{CodeParamSyntax},
 			check: func(t *testing.T, m *Message) {
-				if m.Root.ContentType != "text/plain" || m.Root.Params["charset"] != "utf-8" || m.Root.Params["format"] != "flowed" {
+				if m.Root.ContentType != "text/plain" || m.Root.Params.Get("charset") != "utf-8" || m.Root.Params.Get("format") != "flowed" {
 					t.Errorf("type %q params %v", m.Root.ContentType, m.Root.Params)
 				}
 			}},

@@ -52,7 +52,7 @@ func writeNode(w *bufio.Writer, m *Message, p *Part, prefix, childPrefix string,
 	b.WriteString(label)
 	b.WriteString("  ")
 	b.WriteString(p.ContentType)
-	if cs := p.Params["charset"]; cs != "" {
+	if cs := p.Params.Get("charset"); cs != "" {
 		fmt.Fprintf(&b, "; charset=%s", cs)
 	}
 	if p.TransferEncoding != enc7bit {
