@@ -40,6 +40,7 @@ func (s *imapSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, optio
 			// new flags go into this response and to other sessions.
 			if err := st.setFlagsLocked(v.acct, v.mb, m, append(append([]imap.Flag{}, m.flags...), imap.FlagSeen)); err == nil {
 				v.mb.tracker.QueueMessageFlags(uint32(i+1), m.uid, m.flags, v.tracker)
+				v.mb.notifyLocked()
 				it.changed = true
 			}
 		}

@@ -81,13 +81,38 @@ func (s *imapSession) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error 
 	return s.sel.tracker.Poll(w, allowExpunge)
 }
 
-// Idle streams changes until DONE (RFC 2177).
+// Idle streams changes until DONE (RFC 2177). It registers for wake-ups
+// before its first poll, so a change made while IDLE was starting is not
+// left waiting for the next one; all polls run in this goroutine, so the
+// updates go out in order.
 func (s *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	if s.sel == nil {
+	v := s.sel
+	if v == nil {
 		<-stop
 		return nil
 	}
-	return s.sel.tracker.Idle(w, stop)
+	wake := make(chan struct{}, 1)
+	s.store.mu.Lock()
+	if v.mb.watchers == nil {
+		v.mb.watchers = map[chan struct{}]bool{}
+	}
+	v.mb.watchers[wake] = true
+	s.store.mu.Unlock()
+	defer func() {
+		s.store.mu.Lock()
+		delete(v.mb.watchers, wake)
+		s.store.mu.Unlock()
+	}()
+	for {
+		if err := v.tracker.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-wake:
+		case <-stop:
+			return nil
+		}
+	}
 }
 
 // clientSeq is the sequence number the client knows message i (0-based)

@@ -32,6 +32,7 @@ func (s *imapSession) Store(w *imapserver.FetchWriter, numSet imap.NumSet, flags
 				return imapError(err)
 			}
 			v.mb.tracker.QueueMessageFlags(uint32(i+1), m.uid, m.flags, v.tracker)
+			v.mb.notifyLocked()
 		}
 		out = append(out, result{v.clientSeq(i), m.uid, append([]imap.Flag{}, m.flags...)})
 	}

@@ -107,7 +107,19 @@ type mailbox struct {
 	uidNext     imap.UID
 	msgs        []*message
 	tracker     *imapserver.MailboxTracker
-	gone        bool // deleted; sessions that still hold it see it frozen
+	watchers    map[chan struct{}]bool // IDLE sessions to wake on a change
+	gone        bool                   // deleted; sessions that still hold it see it frozen
+}
+
+// notifyLocked wakes the sessions idling on mb after a change was queued
+// on its tracker.
+func (mb *mailbox) notifyLocked() {
+	for ch := range mb.watchers {
+		select {
+		case ch <- struct{}{}:
+		default: // already woken
+		}
+	}
 }
 
 type message struct {
@@ -358,6 +370,7 @@ func (s *Store) appendLocked(a *account, mb *mailbox, body []byte, flags []imap.
 	// One EXISTS per message: the tracker's sequence-number mapping
 	// expects single steps.
 	mb.tracker.QueueNumMessages(uint32(len(mb.msgs)))
+	mb.notifyLocked()
 	a.used += int64(len(body))
 	s.total += int64(len(body))
 	return m, nil
@@ -399,6 +412,9 @@ func (s *Store) expungeLocked(a *account, mb *mailbox, drop func(*message) bool)
 		a.used -= int64(len(m.body))
 		s.total -= int64(len(m.body))
 		uids = append(uids, m.uid)
+	}
+	if len(uids) > 0 {
+		mb.notifyLocked()
 	}
 	slices.Reverse(uids)
 	return uids
