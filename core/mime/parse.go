@@ -345,6 +345,7 @@ type delim struct {
 	start int // the "--"
 	next  int // after the line end
 	close bool
+	junk  bool // text after the delimiter, ignored
 }
 
 // findDelims finds the delimiter lines of boundary in buf[start:end]
@@ -377,10 +378,23 @@ func findDelims(buf []byte, start, end int, boundary string) (ds []delim, prefix
 			closeDelim = true
 			e += 2
 		}
+		pad := e
 		for e < end && isWSP(buf[e]) {
 			e++
 		}
 		if e < end && buf[e] != '\r' && buf[e] != '\n' {
+			// Text after the delimiter. RFC 2046 §5.1.1: "it is sufficient
+			// that the boundary appear in its entirety following the
+			// CRLF", so after white space it is ignored. Right after the
+			// boundary ("--b_alt" for boundary "b") it is read as another
+			// boundary that extends this one, as nested multiparts
+			// generated that way require (and the same section forbids).
+			if e > pad {
+				_, next := lineAt(buf, e, end)
+				ds = append(ds, delim{crlf: crlfBefore(buf, start, j), start: j, next: next, close: closeDelim, junk: true})
+				i = next
+				continue
+			}
 			if closeDelim {
 				// "--b--junk": still the close delimiter for every reader
 				// that matters.
@@ -497,6 +511,12 @@ func (p *parser) multipart(part *Part, s source, start, end int, depth int, ds *
 	if prefixHits > 0 {
 		ds.add(SeverityWarning, CodeBoundaryInPart, firstPrefix, len(boundary)+2, "RFC 2046 §5.1.1",
 			"%d line(s) inside the parts start with the delimiter \"--%s\" (a nested boundary must not extend an outer one)", prefixHits, boundary)
+	}
+	for _, d := range delims {
+		if d.junk {
+			ds.add(SeverityInfo, CodeBoundaryJunk, d.start, d.next-d.start, "RFC 2046 §5.1.1",
+				"text after the boundary delimiter; ignored")
+		}
 	}
 	first := delims[0]
 	if first.crlf > start {
