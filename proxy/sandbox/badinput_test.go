@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,38 @@ func TestSMTPBadInput(t *testing.T) {
 	if got := inboxLen(sb, "alice"); got != before {
 		t.Fatalf("alice's INBOX went from %d to %d messages: something was half-stored", before, got)
 	}
+}
+
+// TestSMTPChunking: BDAT (RFC 3030) carries bytes as they are, no
+// dot-stuffing; with BODY=BINARYMIME even bare line ends are kept.
+func TestSMTPChunking(t *testing.T) {
+	sb := start(t)
+	w := dial(t, addr(t, sb, "smtp", "none"))
+	w.smtpCmd("", "220 ")
+	w.smtpCmd("EHLO client.example", "250")
+	w.smtpCmd("MAIL FROM:<bob@sandbox.test>", "250")
+	w.smtpCmd("RCPT TO:<alice@sandbox.test>", "250")
+	part1, part2 := "Subject: chunks\r\n\r\n.not stuffed\r\n", "second chunk\r\n"
+	w.send(fmt.Sprintf("BDAT %d\r\n%s", len(part1), part1))
+	w.smtpCmd("", "250 2.0.0")
+	w.send(fmt.Sprintf("BDAT %d LAST\r\n%s", len(part2), part2))
+	w.smtpCmd("", "250 2.0.0")
+	got := sb.Store().Messages("alice")
+	if body := string(got[len(got)-1].Body); body != part1+part2 {
+		t.Fatalf("BDAT stored %q", body)
+	}
+	w.smtpCmd("MAIL FROM:<bob@sandbox.test> BODY=BINARYMIME", "250")
+	w.smtpCmd("RCPT TO:<alice@sandbox.test>", "250")
+	bin := "Subject: bin\r\n\r\n\x00\x01\n\r\xff"
+	w.send(fmt.Sprintf("BDAT %d LAST\r\n%s", len(bin), bin))
+	w.smtpCmd("", "250 2.0.0")
+	got = sb.Store().Messages("alice")
+	if body := string(got[len(got)-1].Body); body != bin {
+		t.Fatalf("BINARYMIME stored %q", body)
+	}
+	w.smtpCmd("MAIL FROM:<bob@sandbox.test> BODY=BINARYMIME", "250")
+	w.smtpCmd("RCPT TO:<alice@sandbox.test>", "250")
+	w.smtpCmd("DATA", "502 5.5.1") // BINARYMIME needs BDAT
 }
 
 func TestSMTPQuota(t *testing.T) {

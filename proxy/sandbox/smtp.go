@@ -63,6 +63,7 @@ type smtpSession struct {
 	remote string
 	user   string // after AUTH
 	from   string
+	binary bool     // MAIL ... BODY=BINARYMIME (RFC 3030): bytes, not lines
 	rcpts  []string // account names
 }
 
@@ -94,15 +95,16 @@ func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	return nil, smtp.ErrAuthUnknownMechanism
 }
 
-func (s *smtpSession) Reset() { s.from, s.rcpts = "", nil }
+func (s *smtpSession) Reset() { s.from, s.rcpts, s.binary = "", nil, false }
 
 func (s *smtpSession) Logout() error { return nil }
 
-func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+func (s *smtpSession) Mail(from string, opts *smtp.MailOptions) error {
 	if s.b.mode == smtpSubmission && s.user == "" {
 		return errAuthRequired
 	}
 	s.from = from
+	s.binary = opts != nil && opts.Body == smtp.BodyBinaryMIME
 	return nil
 }
 
@@ -128,7 +130,7 @@ func (s *smtpSession) Data(r io.Reader) error {
 		}
 		return err // go-smtp's own errors (size) pass through unchanged
 	}
-	if hasBareLineBreak(body) {
+	if !s.binary && hasBareLineBreak(body) {
 		return errBareLF
 	}
 	switch err := s.b.store.Deliver(s.rcpts, body); {
