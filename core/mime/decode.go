@@ -74,7 +74,36 @@ func decodeBase64(src []byte, off int, ds *diags) []byte {
 	if err == nil {
 		return dst[:n]
 	}
+	if notBase64(src) {
+		ds.add(SeverityError, CodeBase64, off, len(src), "RFC 2045 §6.8",
+			"declared base64 but the body is not base64 (words separated by spaces, characters outside the alphabet); kept undecoded")
+		return src
+	}
 	return decodeBase64Slow(src, off, ds, dst[:0])
+}
+
+// notBase64 reports whether src is plainly something else, such as text
+// labelled base64 by mistake: more than one byte in twenty is a space
+// inside a line or outside the base64 alphabet.
+func notBase64(src []byte) bool {
+	odd := 0
+	lineStart := true
+	for _, c := range src {
+		switch {
+		case c == '\r' || c == '\n':
+			lineStart = true
+			continue
+		case c == ' ' || c == '\t':
+			if !lineStart {
+				odd++
+			}
+			continue
+		case !isB64(c) && c != '=':
+			odd++
+		}
+		lineStart = false
+	}
+	return odd > 8 && odd > len(src)/20
 }
 
 func isB64(c byte) bool {

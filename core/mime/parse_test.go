@@ -351,6 +351,8 @@ func TestParseEncodings(t *testing.T) {
 					t.Errorf("diagnostic at %q", m.Input[d.Offset])
 				}
 			}},
+		{name: "text labelled base64", in: leaf("base64", "This is plain text, not base64 at all.\nIt has words and spaces.\n"), want: []string{CodeBase64},
+			check: func(t *testing.T, m *Message) { body(t, m, "", "This is plain text, not base64 at all.\r\nIt has words and spaces.\r\n") }},
 		{name: "base64 indented", in: leaf("base64", " aGVsbG8g\n d29ybGQ=\n"), not: []string{CodeBase64},
 			check: func(t *testing.T, m *Message) { body(t, m, "", "hello world") }},
 		{name: "base64 missing padding", in: leaf("base64", "aGVsbG8"), want: []string{CodeBase64},
