@@ -27,7 +27,11 @@ func TestCLI(t *testing.T) {
 		t.Errorf("tree: code %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, msg, "--json", "-")
-	var model struct{ Root struct{ Children []struct{ Path, SHA256 string } } }
+	var model struct {
+		Root struct {
+			Children []struct{ Path, SHA256 string }
+		}
+	}
 	if code != 0 || json.Unmarshal([]byte(out), &model) != nil || len(model.Root.Children) != 2 || model.Root.Children[1].Path != "2" || model.Root.Children[1].SHA256 == "" {
 		t.Errorf("json: code %d\n%s", code, out)
 	}

@@ -182,10 +182,14 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 			i = next
 			continue
 		}
-		if _, _, ok := fieldName(buf, i, eol); ok {
+		if nameEnd, colon, ok := fieldName(buf, i, eol); ok {
 			finishField(buf, &res, cur, curSegs)
 			cur = startField(buf, &res, i, i, eol, next)
 			curSegs = 0
+			if colon != nameEnd {
+				ds.add(SeverityInfo, CodeHeaderSpaceColon, nameEnd, colon-nameEnd, "RFC 5322 §4.5",
+					"white space between the field name and the colon (obsolete syntax, must not be generated)")
+			}
 			if res.fields[cur].Name == "" {
 				ds.add(SeverityWarning, CodeHeaderBadName, i, eol-i, "RFC 5322 §2.2", "header field with an empty name")
 			}

@@ -208,6 +208,8 @@ func TestParseTolerance(t *testing.T) {
 					t.Errorf("charset %q", m.Root.Charset)
 				}
 			}},
+		{name: "space before colon", in: "Subject : obsolete\n\nx\n", want: []string{CodeHeaderSpaceColon},
+			check: func(t *testing.T, m *Message) { field(t, m, "", "Subject", "obsolete") }},
 		{name: "latin-1 header bytes", in: "Subject: Gr\xfc\xdfe\n\nx\n", want: []string{CodeHeader8bit},
 			check: func(t *testing.T, m *Message) {
 				field(t, m, "", "Subject", "Grüße")
@@ -352,7 +354,9 @@ func TestParseEncodings(t *testing.T) {
 				}
 			}},
 		{name: "text labelled base64", in: leaf("base64", "This is plain text, not base64 at all.\nIt has words and spaces.\n"), want: []string{CodeBase64},
-			check: func(t *testing.T, m *Message) { body(t, m, "", "This is plain text, not base64 at all.\r\nIt has words and spaces.\r\n") }},
+			check: func(t *testing.T, m *Message) {
+				body(t, m, "", "This is plain text, not base64 at all.\r\nIt has words and spaces.\r\n")
+			}},
 		{name: "base64 indented", in: leaf("base64", " aGVsbG8g\n d29ybGQ=\n"), not: []string{CodeBase64},
 			check: func(t *testing.T, m *Message) { body(t, m, "", "hello world") }},
 		{name: "base64 missing padding", in: leaf("base64", "aGVsbG8"), want: []string{CodeBase64},
