@@ -87,10 +87,10 @@ func (bc *benchClient) expect(code string) error {
 	}
 }
 
-const benchEnvelope = "MAIL FROM:<bench@sandbox.test>\r\nRCPT TO:<alice@sandbox.test>\r\nDATA\r\n"
-
-func (bc *benchClient) deliver(stuffed []byte) error {
-	if _, err := io.WriteString(bc.c, benchEnvelope); err != nil {
+func (bc *benchClient) deliver(size int, stuffed []byte) error {
+	// SIZE as smtplib, Thunderbird and most clients send it (RFC 1870).
+	env := fmt.Sprintf("MAIL FROM:<bench@sandbox.test> SIZE=%d\r\nRCPT TO:<alice@sandbox.test>\r\nDATA\r\n", size)
+	if _, err := io.WriteString(bc.c, env); err != nil {
 		return err
 	}
 	for _, want := range []string{"250", "250", "354"} {
@@ -134,7 +134,7 @@ func benchIngest(b *testing.B, size int, newConn bool) {
 					return
 				}
 			}
-			if err := c.deliver(stuffed); err != nil {
+			if err := c.deliver(len(msg), stuffed); err != nil {
 				b.Error(err)
 				return
 			}

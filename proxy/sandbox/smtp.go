@@ -64,6 +64,7 @@ type smtpSession struct {
 	user   string // after AUTH
 	from   string
 	binary bool     // MAIL ... BODY=BINARYMIME (RFC 3030): bytes, not lines
+	size   int64    // MAIL ... SIZE=n (RFC 1870), to size the buffer
 	rcpts  []string // account names
 }
 
@@ -95,7 +96,7 @@ func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	return nil, smtp.ErrAuthUnknownMechanism
 }
 
-func (s *smtpSession) Reset() { s.from, s.rcpts, s.binary = "", nil, false }
+func (s *smtpSession) Reset() { s.from, s.rcpts, s.binary, s.size = "", nil, false, 0 }
 
 func (s *smtpSession) Logout() error { return nil }
 
@@ -105,6 +106,9 @@ func (s *smtpSession) Mail(from string, opts *smtp.MailOptions) error {
 	}
 	s.from = from
 	s.binary = opts != nil && opts.Body == smtp.BodyBinaryMIME
+	if opts != nil {
+		s.size = opts.Size // go-smtp has checked it against the limit
+	}
 	return nil
 }
 
@@ -123,7 +127,11 @@ func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *smtpSession) Data(r io.Reader) error {
-	body, err := io.ReadAll(r)
+	// A client that announced SIZE gets a buffer of that size at once;
+	// the announcement is a hint, so the buffer still grows if needed.
+	buf := bytes.NewBuffer(make([]byte, 0, min(s.size+bytes.MinRead, s.b.store.limits.MaxMessageBytes)))
+	_, err := buf.ReadFrom(r)
+	body := buf.Bytes()
 	if err != nil {
 		if errors.Is(err, smtp.ErrTooLongLine) {
 			return errLineTooLong

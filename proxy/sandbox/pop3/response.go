@@ -43,14 +43,8 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 // line ended by CRLF, a missing final line ending added, byte-stuffing not
 // counted (RFC 1939 section 11). Backends report it in MessageInfo.Size.
 func WireSize(msg []byte) int64 {
-	n := int64(len(msg))
-	prev := byte(0)
-	for _, b := range msg {
-		if b == '\n' && prev != '\r' {
-			n++
-		}
-		prev = b
-	}
+	// Every LF that is not part of a CRLF pair gains a CR.
+	n := int64(len(msg) + bytes.Count(msg, []byte("\n")) - bytes.Count(msg, []byte("\r\n")))
 	switch {
 	case len(msg) == 0 || msg[len(msg)-1] == '\n':
 	case msg[len(msg)-1] == '\r':
