@@ -71,7 +71,7 @@ bench: build
 
 FUZZTIME ?= 60s
 fuzz:
-	@for pkg in $$($(GO) list ./core/...); do \
+	@for pkg in $$($(GO) list ./core/... ./proxy/sandbox/pop3); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; done
