@@ -72,9 +72,17 @@ func applyStore(cur []imap.Flag, op *imap.StoreFlags) []imap.Flag {
 // for UID EXPUNGE (RFC 4315 section 2.1). The EXPUNGE responses reach this
 // session through the tracker, like everyone else's, when go-imap polls
 // after the command.
+//
+// In a mailbox opened with EXAMINE nothing is removed. go-imap calls this
+// for CLOSE too, which RFC 9051 section 6.4.2 says must then succeed
+// quietly, and EXPUNGE cannot be told apart from it; UID EXPUNGE gets NO
+// [READ-ONLY].
 func (s *imapSession) Expunge(_ *imapserver.ExpungeWriter, uids *imap.UIDSet) error {
 	if s.sel.readOnly {
-		return errReadOnly
+		if uids != nil {
+			return errReadOnly
+		}
+		return nil
 	}
 	st := s.store
 	st.mu.Lock()

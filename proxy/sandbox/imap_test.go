@@ -314,7 +314,10 @@ func TestIMAPChangeCommands(t *testing.T) {
 	if err := c.Store(imap.SeqSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); imapCode(err) != "READ-ONLY" {
 		t.Fatalf("STORE after EXAMINE: %v, want NO [READ-ONLY]", err)
 	}
-	if err := c.Unselect().Wait(); err != nil {
-		t.Fatal(err)
+	if _, err := c.UIDExpunge(imap.UIDSetNum(1)).Collect(); imapCode(err) != "READ-ONLY" {
+		t.Fatalf("UID EXPUNGE after EXAMINE: %v, want NO [READ-ONLY]", err)
+	}
+	if err := c.UnselectAndExpunge().Wait(); err != nil { // CLOSE after EXAMINE: OK, nothing removed
+		t.Fatalf("CLOSE after EXAMINE: %v", err)
 	}
 }
