@@ -24,7 +24,18 @@ type ClientInfo struct {
 	// trusts for sandbox targets.
 	CAURL string `json:"caURL"`
 	CAPEM string `json:"caPEM"`
+	// TrustNote says, for the page to show, why this chain differs from
+	// a public server's.
+	TrustNote string `json:"trustNote"`
 }
+
+// trustNote explains the sandbox's certificate chain to a student.
+const trustNote = "The sandbox's certificate is signed by a certificate authority that this Mailwire server " +
+	"made for itself at its first start, not by one of the public roots your browser and operating system " +
+	"already trust. A public server proves its name with a chain ending at such a root (RFC 5280); here the " +
+	"page fetched the sandbox CA from its own server and trusts it for sandbox connections only. The CA is " +
+	"name-constrained (RFC 5280 section 4.2.1.10) to localhost, loopback addresses and the sandbox's domain, " +
+	"so it cannot vouch for any other site."
 
 // ClientUser is a demo account's login and address.
 type ClientUser struct {
@@ -34,7 +45,7 @@ type ClientUser struct {
 
 // ClientInfo describes the running sandbox for the page.
 func (s *Sandbox) ClientInfo() ClientInfo {
-	ci := ClientInfo{Domain: s.cfg.Domain, CAURL: CAPath, CAPEM: string(s.tls.caPEM), Users: []ClientUser{}}
+	ci := ClientInfo{Domain: s.cfg.Domain, CAURL: CAPath, CAPEM: string(s.tls.caPEM), TrustNote: trustNote, Users: []ClientUser{}}
 	for _, n := range s.store.Users() {
 		ci.Users = append(ci.Users, ClientUser{Name: n, Address: n + "@" + s.cfg.Domain})
 	}
