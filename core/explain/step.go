@@ -99,7 +99,7 @@ type State struct {
 	// Learned lists what the session found out: capabilities, limits,
 	// counts, UIDVALIDITY, ...
 	Learned []Detail `json:"learned,omitempty"`
-	TLS     bool     `json:"tls"`           // the session runs over TLS
+	TLS     bool     `json:"tls"`            // the session runs over TLS
 	User    string   `json:"user,omitempty"` // the user authenticated as
 	// Waiting counts commands sent and not yet answered.
 	Waiting int `json:"waiting"`

@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/mailwire/mailwire/core/mime"
+	"github.com/mailwire/mailwire/core/transcript"
 )
 
 // command is one subcommand: run gets the arguments after its name.
@@ -22,6 +23,7 @@ type command struct {
 var commands = []command{
 	{"serve", "serve the web app, the tunnel and the sandbox mail server", runServe},
 	{"mime", "print the MIME tree of a message file (--json: the model the browser gets)", mime.RunCLI},
+	{"dissect", "explain a recorded C:/S: SMTP, IMAP or POP3 session (--json: the units the page gets)", transcript.RunCLI},
 }
 
 func main() {
