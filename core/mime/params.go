@@ -36,7 +36,8 @@ func parseParamField(v string, f *Field, ds *diags) (string, Params) {
 		rest = head[k:] + ";" + rest
 		head = head[:k]
 	}
-	raws := splitParams(rest, f, ds)
+	var buf [8]rawParam // most fields have fewer: no allocation
+	raws := splitParams(rest, f, ds, buf[:0])
 	return strings.ToLower(head), assembleParams(raws, f, ds)
 }
 
@@ -72,8 +73,7 @@ func stripComments(s string) string {
 	return b.String()
 }
 
-func splitParams(s string, f *Field, ds *diags) []rawParam {
-	var out []rawParam
+func splitParams(s string, f *Field, ds *diags, out []rawParam) []rawParam {
 	off, n := f.Range.Start, f.Range.Len()
 	empties := 0
 	sloppy := ""

@@ -528,6 +528,8 @@ func (p *parser) multipart(part *Part, s source, start, end int, depth int, ds *
 	}
 	n := 0
 	closed := false
+	part.Ranges.Boundaries = make([]Range, 0, len(delims))
+	part.Children = make([]*Part, 0, max(0, min(len(delims), p.cfg.maxParts-p.parts)))
 	for i, d := range delims {
 		part.Ranges.Boundaries = append(part.Ranges.Boundaries, Range{d.start, d.next})
 		if d.close {
