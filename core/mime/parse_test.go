@@ -493,6 +493,10 @@ func TestParseLimits(t *testing.T) {
 			}},
 	}, MaxParts(10))
 	runCases(t, []parseCase{
+		{name: "enclosed message past the part limit", in: stdHeader + "Content-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: message/rfc822\n\nContent-Type: multipart/mixed; boundary=i\n\n--i\n\na\n--i--\n--o--\n",
+			want: []string{CodePartLimit}},
+	}, MaxParts(2))
+	runCases(t, []parseCase{
 		{name: "header limit", in: "Subject: " + strings.Repeat("x", 300) + "\nX-A: 1\nX-B: 2\n\nbody\n", want: []string{CodeHeaderTooBig},
 			check: func(t *testing.T, m *Message) {
 				body(t, m, "", "body\r\n")
