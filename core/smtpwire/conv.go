@@ -81,7 +81,13 @@ func NewConversation() *Conversation {
 }
 
 // Client feeds bytes the client sent and returns the units they complete.
+//
+// A recording may start after the greeting: when the client speaks before
+// any server byte was fed, the greeting is taken as already past.
 func (c *Conversation) Client(p []byte) []Unit {
+	if !c.serverSeen && len(c.pending) > 0 && c.pending[0] == Greeting && len(p) > 0 {
+		c.pending = c.pending[1:]
+	}
 	c.cbuf.Write(p)
 	return c.drainClient(false)
 }

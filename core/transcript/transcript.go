@@ -45,12 +45,15 @@ func Parse(r io.Reader) ([]Record, []string, error) {
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		m := lineRE.FindStringSubmatch(line)
 		if m == nil {
-			if strings.TrimSpace(line) != "" && len(probs) < 100 {
+			if strings.TrimSpace(line) != "" && !isNarration(line) && len(probs) < 100 {
 				probs = append(probs, fmt.Sprintf("line %d: not a C: or S: line, skipped", n))
 			}
 			continue
 		}
 		text := strings.TrimPrefix(m[3], " ")
+		if isNarration(text) {
+			continue
+		}
 		rec := Record{Dir: lower(m[2][0]), Data: []byte(text + "\r\n"), Line: n}
 		if m[1] != "" {
 			rec.At, rec.HasAt = parseStamp(m[1])
@@ -175,4 +178,20 @@ func startTLSRFC(p session.Proto) string {
 		return "RFC 2595 §4"
 	}
 	return "RFC 3207 §4.2"
+}
+
+// isNarration recognises the RFCs' stage directions, such as
+// "S: <wait for connection on TCP port 110>" or "<TLS negotiation>":
+// they stand for no bytes.
+func isNarration(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if !strings.HasPrefix(t, "<") || !strings.HasSuffix(t, ">") || strings.Contains(t, "@") {
+		return false
+	}
+	for _, w := range []string{"connection", "negotiation", "wait for"} {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
 }

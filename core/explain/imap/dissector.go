@@ -32,6 +32,7 @@ type Dissector struct {
 	idlePrev      State
 	doneSent      bool
 	logoutSent    bool
+	serverSeen    bool
 }
 
 var _ explain.Dissector = (*Dissector)(nil)
@@ -72,10 +73,21 @@ func (d *Dissector) State() explain.State {
 }
 
 // Client feeds bytes the client sent.
-func (d *Dissector) Client(p []byte) []explain.Step { return d.steps(d.conv.Client(p)) }
+//
+// A recording may start after the greeting: when the client speaks first,
+// the greeting is taken as past (not authenticated).
+func (d *Dissector) Client(p []byte) []explain.Step {
+	if !d.serverSeen && d.c.conf == StateConnect && len(p) > 0 {
+		d.c.conf, d.c.pred = StateNotAuthenticated, StateNotAuthenticated
+	}
+	return d.steps(d.conv.Client(p))
+}
 
 // Server feeds bytes the server sent.
-func (d *Dissector) Server(p []byte) []explain.Step { return d.steps(d.conv.Server(p)) }
+func (d *Dissector) Server(p []byte) []explain.Step {
+	d.serverSeen = d.serverSeen || len(p) > 0
+	return d.steps(d.conv.Server(p))
+}
 
 // End explains what is left when the streams end.
 func (d *Dissector) End() []explain.Step { return d.steps(d.conv.End()) }
@@ -148,7 +160,7 @@ func (d *Dissector) clientStep(u imapwire.Unit) explain.Step {
 	default:
 		st.Kind, st.Summary, st.Explain = "rest", fmt.Sprintf("%d more bytes", len(u.Raw)), "More of a command too long to show as one unit."
 	}
-	st.State = string(d.c.pred)
+	st.State = string(d.c.conf)
 	return st
 }
 
@@ -459,7 +471,7 @@ func (d *Dissector) tagged(st *explain.Step, u imapwire.Unit) {
 		st.Explain, st.RFC = "A tagged response must be OK, NO or BAD.", "RFC 9051 §7.1"
 		return
 	}
-	st.Explain, st.RFC = fmt.Sprintf("The tagged response completes command %s (%s): %s.", r.Tag, orUnknown(f.verb), m.text), m.rfc
+	st.Explain, st.RFC = fmt.Sprintf("The tagged response completes command %s (%s): %s.", r.Tag, orUnknown(f.verb), taggedMeaning[r.Status]), m.rfc
 	base := strings.TrimPrefix(f.verb, "UID ")
 	if c, found := commands[base]; found {
 		var s string
@@ -517,6 +529,12 @@ func (d *Dissector) tagged(st *explain.Step, u imapwire.Unit) {
 		}
 		d.awaiting = ""
 	}
+}
+
+var taggedMeaning = map[string]string{
+	"OK":  "OK, the command succeeded",
+	"NO":  "NO, the command failed (the text says why)",
+	"BAD": "BAD, the command was not understood or not allowed now",
 }
 
 func orUnknown(s string) string {

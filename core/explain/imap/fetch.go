@@ -129,11 +129,11 @@ func structureSummary(v imapwire.Value) string {
 			var parts []string
 			sub := ""
 			for _, e := range v.List {
-				if e.Kind == imapwire.List {
-					parts = append(parts, walk(e))
-				} else if sub == "" {
-					sub = e.Text
+				if e.Kind != imapwire.List {
+					sub = e.Text // the subtype ends the parts; extension data follows
+					break
 				}
+				parts = append(parts, walk(e))
 			}
 			return "multipart/" + strings.ToLower(sub) + "(" + strings.Join(parts, ", ") + ")"
 		}

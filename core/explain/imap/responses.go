@@ -34,7 +34,6 @@ func (d *Dissector) codeDetail(code *imapwire.Code) explain.Detail {
 			caps = append(caps, v.Text)
 		}
 		c.setCaps(caps)
-		det.Explain += ": " + capList(caps)
 	case "UIDVALIDITY":
 		c.uidValidity = code.Text
 	case "UIDNEXT":
@@ -61,9 +60,6 @@ func (d *Dissector) codeDetail(code *imapwire.Code) explain.Detail {
 	return det
 }
 
-func capList(caps []string) string {
-	return strings.Join(caps, " ")
-}
 
 // untagged explains an untagged response and updates the client.
 func (d *Dissector) untagged(st *explain.Step, r *imapwire.Response) {
@@ -171,7 +167,7 @@ func (d *Dissector) untagged(st *explain.Step, r *imapwire.Response) {
 		if len(nums) == 0 {
 			st.Explain = "No message matched."
 		} else {
-			st.Explain = fmt.Sprintf("The %d matching messages, as %s.", len(r.Fields), kind)
+			st.Explain = fmt.Sprintf("The matching messages (%d), as %s.", len(r.Fields), kind)
 		}
 		st.RFC = "RFC 3501 §7.2.5"
 		if name == "SORT" {

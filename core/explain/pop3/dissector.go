@@ -15,8 +15,9 @@ import (
 const maxListing = 10000
 
 type pend struct {
-	verb string
-	args []string
+	verb   string
+	args   []string
+	warned bool // sent out of sequence
 }
 
 // Dissector explains a POP3 session. It implements explain.Dissector.
@@ -32,6 +33,7 @@ type Dissector struct {
 	authUser      string
 	pendingUser   string
 	awaiting      string
+	serverSeen    bool
 }
 
 var _ explain.Dissector = (*Dissector)(nil)
@@ -67,10 +69,24 @@ func (d *Dissector) State() explain.State {
 }
 
 // Client feeds bytes the client sent.
-func (d *Dissector) Client(p []byte) []explain.Step { return d.steps(d.conv.Client(p)) }
+//
+// A recording may start after the greeting: when the client speaks first,
+// the greeting is taken as past.
+func (d *Dissector) Client(p []byte) []explain.Step {
+	if !d.serverSeen && d.c.conf == StateConnect && len(p) > 0 {
+		d.c.conf, d.c.pred = StateAuthorization, StateAuthorization
+		if len(d.queue) > 0 && d.queue[0].verb == pop3wire.Greeting {
+			d.queue = d.queue[1:]
+		}
+	}
+	return d.steps(d.conv.Client(p))
+}
 
 // Server feeds bytes the server sent.
-func (d *Dissector) Server(p []byte) []explain.Step { return d.steps(d.conv.Server(p)) }
+func (d *Dissector) Server(p []byte) []explain.Step {
+	d.serverSeen = d.serverSeen || len(p) > 0
+	return d.steps(d.conv.Server(p))
+}
 
 // End explains what is left when the streams end.
 func (d *Dissector) End() []explain.Step { return d.steps(d.conv.End()) }
@@ -124,7 +140,7 @@ func (d *Dissector) clientStep(u pop3wire.Unit) explain.Step {
 		case "AUTH":
 			d.startAuth(&st, u)
 		}
-		d.queue = append(d.queue, pend{verb, args})
+		d.queue = append(d.queue, pend{verb, args, len(st.Warnings) > 0})
 		d.replan()
 	case pop3wire.KindSASL:
 		d.authN++
@@ -137,7 +153,7 @@ func (d *Dissector) clientStep(u pop3wire.Unit) explain.Step {
 	default:
 		st.Kind, st.Summary, st.Explain = "rest", fmt.Sprintf("%d more bytes of a long line", len(u.Raw)), "The rest of a line too long to show as one unit."
 	}
-	st.State = string(d.c.pred)
+	st.State = string(d.c.conf)
 	return st
 }
 
@@ -165,7 +181,7 @@ func (d *Dissector) startAuth(st *explain.Step, u pop3wire.Unit) {
 	d.authN = 1
 	m := sasl.Client(d.authMech, 1, args[1], "")
 	d.applySASL(st, m, func(s string) []byte { return []byte("AUTH " + args[0] + " " + s + eol(u.Raw)) })
-	st.Summary = "AUTH " + d.authMech + " " + m.Summary
+	st.Summary = "AUTH " + m.Summary
 	st.Explain += " Initial response: " + m.Explain
 }
 
@@ -238,7 +254,9 @@ func (d *Dissector) serverStep(u pop3wire.Unit) explain.Step {
 	}
 	if cmd, found := commands[p.verb]; found {
 		st.RFC = cmd.rfc
-		if ok && cmd.ok != "" {
+		if !ok && p.warned && r.Status == "-ERR" {
+			st.Explain = "-ERR: refused, as the warning on the command foresaw: it was sent out of sequence."
+		} else if ok && cmd.ok != "" {
 			st.Explain = cmd.ok
 		} else if !ok && cmd.err != "" && r.Status == "-ERR" {
 			st.Explain = cmd.err

@@ -28,6 +28,7 @@ type Dissector struct {
 	authUser      string
 	awaiting      string
 	chunks        []byte
+	serverSeen    bool
 }
 
 var _ explain.Dissector = (*Dissector)(nil)
@@ -63,12 +64,22 @@ func (d *Dissector) State() explain.State {
 }
 
 // Client feeds bytes the client sent.
+//
+// A recording may start after the greeting: when the client speaks first,
+// the greeting is taken as past.
 func (d *Dissector) Client(p []byte) []explain.Step {
+	if !d.serverSeen && d.c.conf == StateConnect && len(p) > 0 {
+		d.c.conf, d.c.pred = StateGreeted, StateGreeted
+		if len(d.queue) > 0 && d.queue[0].verb == smtpwire.Greeting {
+			d.queue = d.queue[1:]
+		}
+	}
 	return d.steps(d.conv.Client(p))
 }
 
 // Server feeds bytes the server sent.
 func (d *Dissector) Server(p []byte) []explain.Step {
+	d.serverSeen = d.serverSeen || len(p) > 0
 	return d.steps(d.conv.Server(p))
 }
 
@@ -144,7 +155,7 @@ func (d *Dissector) clientStep(u smtpwire.Unit) explain.Step {
 	default:
 		st.Kind, st.Summary, st.Explain = "rest", fmt.Sprintf("%d more bytes of a long line", len(u.Raw)), "The rest of a line too long to show as one unit."
 	}
-	st.State = string(d.c.pred)
+	st.State = string(d.c.conf)
 	return st
 }
 

@@ -40,7 +40,7 @@ var cmdRCPT = command{
 		case 550:
 			return "550: the recipient is refused (no such mailbox, or policy). The transaction stays open for other recipients."
 		case 554:
-			return "554: refused; with the \"Relay access denied\" text it means this server will not pass mail on to that domain for an unauthenticated client (RFC 5321 §3.6)."
+			return "554: refused. With \"Relay access denied\" (and 5.7.1, delivery not authorized) it means this server will not pass mail on to that domain for this client (RFC 5321 §3.6)."
 		case 503:
 			return "503: bad sequence. RCPT needs MAIL first (RFC 5321 §4.1.4)."
 		case 452:
