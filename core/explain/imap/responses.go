@@ -60,7 +60,6 @@ func (d *Dissector) codeDetail(code *imapwire.Code) explain.Detail {
 	return det
 }
 
-
 // untagged explains an untagged response and updates the client.
 func (d *Dissector) untagged(st *explain.Step, r *imapwire.Response) {
 	c := d.c
