@@ -54,14 +54,20 @@ func BenchmarkJSON(b *testing.B) {
 		name string
 		msg  []byte
 	}{{"Large25MB", mimetest.Large(25<<20, 12)}, {"1000Parts", mimetest.ManyParts(1000)}} {
-		b.Run(c.name, func(b *testing.B) {
-			m := Parse(c.msg)
-			b.SetBytes(int64(len(c.msg)))
-			var buf []byte
-			for b.Loop() {
-				buf = m.AppendJSON(buf[:0], true)
+		for _, hashes := range []bool{true, false} {
+			name := c.name
+			if !hashes {
+				name += "NoHash"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				m := Parse(c.msg)
+				b.SetBytes(int64(len(c.msg)))
+				var buf []byte
+				for b.Loop() {
+					buf = m.AppendJSON(buf[:0], hashes)
+				}
+			})
+		}
 	}
 }
 

@@ -12,19 +12,82 @@ type FieldInfo struct {
 // LookupField returns what is known about the field named name
 // (case-insensitive).
 func LookupField(name string) (FieldInfo, bool) {
-	n := strings.ToLower(name)
-	if fi, ok := fieldInfo[n]; ok {
-		return fi, true
+	k := lookupField(name)
+	if k == nil {
+		return FieldInfo{}, false
+	}
+	return k.FieldInfo, true
+}
+
+// knownField is a FieldInfo with its JSON members encoded once: the model
+// repeats the same few fields in every part.
+type knownField struct {
+	FieldInfo
+	json []byte // ,"meaning":"...","rfc":"..."
+}
+
+func newKnownField(fi FieldInfo) *knownField {
+	b := append([]byte(`,"meaning":`), appendJSONString(nil, fi.Meaning)...)
+	if fi.RFC != "" {
+		b = append(b, `,"rfc":`...)
+		b = appendJSONString(b, fi.RFC)
+	}
+	return &knownField{fi, b}
+}
+
+var (
+	knownFields = func() map[string]*knownField {
+		m := make(map[string]*knownField, len(fieldInfo))
+		for n, fi := range fieldInfo {
+			m[n] = newKnownField(fi)
+		}
+		return m
+	}()
+	privateField = newKnownField(FieldInfo{"A private (non-standard) field; its meaning is set by whoever added it. The X- convention is deprecated.", "RFC 6648 §3"})
+	resentField  = newKnownField(FieldInfo{"A resent field: added when a user reintroduces the message, in blocks, newest first.", "RFC 5322 §3.6.6"})
+	listField    = newKnownField(FieldInfo{"A mailing list field: how to reach or leave the list the message came through.", "RFC 2369 §3"})
+)
+
+func lookupField(name string) *knownField {
+	var buf [64]byte
+	n := name
+	if len(name) <= len(buf) {
+		// Lower-case on the stack: no allocation for the lookup.
+		b := buf[:len(name)]
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+		if k, ok := knownFields[string(b)]; ok {
+			return k
+		}
+		b = buf[:min(len(name), 7)]
+		switch {
+		case len(b) >= 2 && string(b[:2]) == "x-":
+			return privateField
+		case len(b) >= 7 && string(b[:7]) == "resent-":
+			return resentField
+		case len(b) >= 5 && string(b[:5]) == "list-":
+			return listField
+		}
+		return nil
+	}
+	n = strings.ToLower(name)
+	if k, ok := knownFields[n]; ok {
+		return k
 	}
 	switch {
 	case strings.HasPrefix(n, "x-"):
-		return FieldInfo{"A private (non-standard) field; its meaning is set by whoever added it. The X- convention is deprecated.", "RFC 6648 §3"}, true
+		return privateField
 	case strings.HasPrefix(n, "resent-"):
-		return FieldInfo{"A resent field: added when a user reintroduces the message, in blocks, newest first.", "RFC 5322 §3.6.6"}, true
+		return resentField
 	case strings.HasPrefix(n, "list-"):
-		return FieldInfo{"A mailing list field: how to reach or leave the list the message came through.", "RFC 2369 §3"}, true
+		return listField
 	}
-	return FieldInfo{}, false
+	return nil
 }
 
 var fieldInfo = map[string]FieldInfo{

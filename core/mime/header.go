@@ -20,7 +20,8 @@ type Field struct {
 	// included, in the part's source.
 	Range Range
 
-	colon int // offset of the colon, until the value is computed
+	// where the parts are in the source, until finishHeader has run
+	nameStart, nameEnd, colon, segs int32
 }
 
 // Header is a header block's fields in input order.
@@ -126,6 +127,7 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 				res.header.End = res.header.Start
 			}
 			finishField(buf, &res, cur, curSegs)
+			finishHeader(buf, &res)
 			return res
 		}
 		if !tooBig && i-start > maxBytes {
@@ -190,7 +192,7 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 				ds.add(SeverityInfo, CodeHeaderSpaceColon, nameEnd, colon-nameEnd, "RFC 5322 §4.5",
 					"white space between the field name and the colon (obsolete syntax, must not be generated)")
 			}
-			if res.fields[cur].Name == "" {
+			if res.fields[cur].nameStart == res.fields[cur].nameEnd {
 				ds.add(SeverityWarning, CodeHeaderBadName, i, eol-i, "RFC 5322 §2.2", "header field with an empty name")
 			}
 			lastEnd = next
@@ -203,7 +205,7 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 		// line.
 		if cur >= 0 && looksLikeBrokenFold(buf, &res.fields[cur], i, eol, next, end) {
 			ds.add(SeverityWarning, CodeHeaderContinuation, i, eol-i, "RFC 5322 §2.2.3",
-				"line is neither a field nor folded (no leading white space); read as a continuation of %s", res.fields[cur].Name)
+				"line is neither a field nor folded (no leading white space); read as a continuation of %s", string(buf[res.fields[cur].nameStart:res.fields[cur].nameEnd]))
 			curSegs++
 			res.fields[cur].Range.End = next
 			lastEnd = next
@@ -220,6 +222,7 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 		res.bodyStart = i
 		ds.add(SeverityWarning, CodeNoSeparator, i, eol-i, "RFC 5322 §2.1",
 			"no blank line between header and body; the body starts at this line")
+		finishHeader(buf, &res)
 		return res
 	}
 	// End of input inside the header block.
@@ -229,6 +232,7 @@ func scanHeader(buf []byte, start, end, maxBytes int, ds *diags) headerResult {
 		res.header.End = res.header.Start
 	}
 	res.bodyStart = end
+	finishHeader(buf, &res)
 	return res
 }
 
@@ -258,60 +262,50 @@ func looksLikeBrokenFold(buf []byte, f *Field, i, eol, next, end int) bool {
 func startField(buf []byte, res *headerResult, lineStart, nameStart, eol, next int) int {
 	nameEnd, colon, _ := fieldName(buf, nameStart, eol)
 	if res.fields == nil {
-		res.fields = make(Header, 0, 6)
+		res.fields = make(Header, 0, 4)
 	}
-	// Value is filled in by finishField once the field's last line is known.
-	res.fields = append(res.fields, Field{Name: fieldNameString(buf[nameStart:nameEnd]), Range: Range{lineStart, next}, colon: colon})
+	// Name and Value are filled in by finishHeader.
+	res.fields = append(res.fields, Field{Range: Range{lineStart, next}, nameStart: int32(nameStart), nameEnd: int32(nameEnd), colon: int32(colon)})
 	return len(res.fields) - 1
 }
 
-// commonNames interns the field names most messages repeat, as written.
-var commonNames = func() map[string]string {
-	m := map[string]string{}
-	for _, n := range []string{"Received", "From", "To", "Cc", "Subject", "Date", "Message-ID", "Message-Id",
-		"MIME-Version", "Mime-Version", "Content-Type", "Content-type", "Content-Transfer-Encoding",
-		"Content-transfer-encoding", "Content-Disposition", "Content-ID", "Content-Id", "Content-Description",
-		"Content-Location", "Return-Path", "Reply-To", "Sender", "In-Reply-To", "References", "DKIM-Signature",
-		"Authentication-Results", "Received-SPF", "X-Mailer", "Delivered-To", "X-Received", "ARC-Seal",
-		"ARC-Message-Signature", "ARC-Authentication-Results", "List-Unsubscribe", "List-Id", "X-Priority",
-		"Thread-Topic", "Thread-Index", "User-Agent", "Importance", "X-Original-To", "Precedence"} {
-		m[n] = n
+// finishField records how many continuation lines field cur has.
+func finishField(buf []byte, res *headerResult, cur, segs int) {
+	if cur >= 0 {
+		res.fields[cur].segs = int32(segs)
 	}
-	return m
-}()
-
-func fieldNameString(b []byte) string {
-	if s, ok := commonNames[string(b)]; ok { // no allocation for the lookup
-		return s
-	}
-	return string(b)
 }
 
-// finishField computes the unfolded value of field cur.
-func finishField(buf []byte, res *headerResult, cur, segs int) {
-	if cur < 0 {
+// finishHeader fills in the names and unfolded values. The header block is
+// converted to one string, and names and single-line values are
+// substrings of it: one allocation per header instead of two per field.
+func finishHeader(buf []byte, res *headerResult) {
+	fs := res.fields
+	if len(fs) == 0 {
 		return
 	}
-	f := &res.fields[cur]
-	from := f.colon + 1
-	to := f.Range.End
-	if segs == 0 {
-		eol := to
-		for eol > from && (buf[eol-1] == '\n' || buf[eol-1] == '\r') {
-			eol--
+	lo, hi := fs[0].Range.Start, fs[len(fs)-1].Range.End
+	hs := string(buf[lo:hi])
+	for i := range fs {
+		f := &fs[i]
+		f.Name = hs[int(f.nameStart)-lo : int(f.nameEnd)-lo]
+		from, to := int(f.colon)+1, f.Range.End
+		if f.segs == 0 {
+			for to > from && (buf[to-1] == '\n' || buf[to-1] == '\r') {
+				to--
+			}
+			f.Value = strings.Trim(hs[from-lo:to-lo], " \t")
+			continue
 		}
-		f.Value = string(trimWSP(buf[from:eol]))
-		return
+		var b strings.Builder
+		b.Grow(to - from)
+		for j := from; j < to; {
+			eol, next := lineAt(buf, j, to)
+			b.Write(buf[j:eol])
+			j = next
+		}
+		f.Value = strings.Trim(b.String(), " \t")
 	}
-	var b strings.Builder
-	b.Grow(to - from)
-	i := from
-	for i < to {
-		eol, next := lineAt(buf, i, to)
-		b.Write(buf[i:eol])
-		i = next
-	}
-	f.Value = strings.Trim(b.String(), " \t")
 }
 
 func trimWSP(b []byte) []byte {

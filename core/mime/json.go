@@ -211,13 +211,8 @@ func (w *jsonWriter) node(p *Part) {
 		w.str(f.Decoded)
 		w.key("range")
 		w.rng(f.Range)
-		if fi, ok := LookupField(f.Name); ok {
-			w.key("meaning")
-			w.str(fi.Meaning)
-			if fi.RFC != "" {
-				w.key("rfc")
-				w.str(fi.RFC)
-			}
+		if k := lookupField(f.Name); k != nil {
+			w.b = append(w.b, k.json...)
 		}
 		w.b = append(w.b, '}')
 	}
@@ -309,6 +304,19 @@ func appendJSONString[T string | []byte](dst []byte, s T) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time: none below 0x20, none 0x80 or
+		// above, no '"' or '\\'.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if needsEscape(x) {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++
@@ -370,4 +378,16 @@ func runeLen[T string | []byte](s T, i int) int {
 		return 4
 	}
 	return 0
+}
+
+// needsEscape reports whether any byte of x is below 0x20, at or above
+// 0x80, '"' or '\\' (the classic "has zero byte" bit tricks).
+func needsEscape(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	less := (x - lo*0x20) &^ x & hi
+	quote := x ^ (lo * '"')
+	quote = (quote - lo) &^ quote & hi
+	bs := x ^ (lo * '\\')
+	bs = (bs - lo) &^ bs & hi
+	return (less | quote | bs | x&hi) != 0
 }

@@ -2,14 +2,23 @@ package mime
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
 // TestJSONString checks the hand-written string encoder against
 // encoding/json: same decoded text, invalid UTF-8 as U+FFFD.
 func TestJSONString(t *testing.T) {
-	for _, s := range []string{"", "plain", "quote\" back\\ nl\n cr\r tab\t nul\x00 \x1f", "Grüße 日本 😀",
-		"bad \xff byte", "truncated \xe6\x97", "surrogate \xed\xa0\x80", "overlong \xc0\xaf \xe0\x80\xaf", "max \xf4\x8f\xbf\xbf \xf4\x90\x80\x80"} {
+	cases := []string{"", "plain", "quote\" back\\ nl\n cr\r tab\t nul\x00 \x1f", "Grüße 日本 😀",
+		"bad \xff byte", "truncated \xe6\x97", "surrogate \xed\xa0\x80", "overlong \xc0\xaf \xe0\x80\xaf", "max \xf4\x8f\xbf\xbf \xf4\x90\x80\x80"}
+	// Every special byte at every position of a long ASCII run (the
+	// encoder skips eight plain bytes at a time).
+	for _, c := range []string{"\"", "\\", "\x00", "\x1f", "\n", "\x7f", "é", "\xff", " "} {
+		for i := 0; i <= 20; i++ {
+			cases = append(cases, strings.Repeat("a", i)+c+strings.Repeat("b", 20-i))
+		}
+	}
+	for _, s := range cases {
 		got := appendJSONString(nil, s)
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
