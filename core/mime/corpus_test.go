@@ -42,15 +42,20 @@ func TestCorpus(t *testing.T) {
 	if len(files) < 399 {
 		t.Errorf("corpus has %d files, want 399", len(files))
 	}
+	total, nodes, diagnostics := 0, 0, 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := Parse(b)
+		total += len(b)
+		nodes += m.Parts
+		diagnostics += len(m.Diagnostics())
 		checkTree(t, f, m)
 		if _, err := json.Marshal(m); err != nil {
 			t.Errorf("%s: json: %v", f, err)
 		}
 	}
+	t.Logf("%d messages, %d bytes, %d nodes, %d diagnostics", len(files), total, nodes, diagnostics)
 }

@@ -15,9 +15,12 @@
 // listed as the part's Attachments. Problems are Diagnostics: values with a
 // severity, a stable code, a byte range and the RFC section that applies.
 //
-// WriteTree prints the tree for a terminal; Message implements
-// json.Marshaler with the model the browser and `mailwire mime --json` use.
-// RunCLI is the `mailwire mime` command.
+// WriteTree prints the tree for a terminal; Message.AppendJSON (and
+// MarshalJSON) give the model the browser and `mailwire mime --json` use,
+// described in json.go. SplitMbox finds the messages of an mbox file,
+// LookupField says what a header field means and which RFC defines it, and
+// RunCLI is the `mailwire mime` command. Package mimetest generates the
+// large messages the benchmarks use.
 //
 // # Standards
 //
