@@ -38,6 +38,7 @@ func main() {
 		"send":    js.FuncOf(send),
 		"close":   js.FuncOf(closeSession),
 	}
+	addMIME(api) // the MIME explorer (mime_js.go)
 	js.Global().Set("mailwire", js.ValueOf(api))
 	if ready := js.Global().Get("mailwireReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke(version)

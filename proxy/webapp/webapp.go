@@ -95,8 +95,15 @@ func Handler(fsys fs.FS) http.Handler {
 
 // csp keeps the page to its own origin. 'wasm-unsafe-eval' lets the worker
 // compile WebAssembly; blob: and data: serve previews the page makes itself.
+//
+// img-src also allows http: and https: for one reason: the MIME explorer
+// shows an HTML part in a sandboxed srcdoc frame (no scripts, opaque
+// origin), and a srcdoc frame inherits this policy, so it can only narrow
+// it. The frame's own policy blocks remote images until the user presses
+// "Load remote images"; without http:/https: here that button could never
+// work. Scripts, connections, frames and styles stay same-origin.
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
-	"connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " +
+	"connect-src 'self'; img-src 'self' data: blob: http: https:; style-src 'self' 'unsafe-inline'; " +
 	"frame-src 'self' blob:; object-src 'none'; base-uri 'none'"
 
 type readSeeker interface {

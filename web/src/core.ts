@@ -1,7 +1,7 @@
 // The page's handle on the worker: starts it, tracks readiness, routes
 // session events. State lives in signals so components re-render.
 import { signal } from "@preact/signals";
-import type { FromWorker, OpenOptions, SessionEvent, ToWorker } from "./protocol";
+import type { FromWorker, MimeReply, MimeRequest, OpenOptions, SessionEvent, ToWorker } from "./protocol";
 
 export const wasmReady = signal(false);
 export const wasmVersion = signal("");
@@ -13,8 +13,8 @@ const listeners = new Map<number, Listener>();
 let worker: Worker | undefined;
 let nextId = 1;
 
-function post(msg: ToWorker) {
-  worker?.postMessage(msg);
+function post(msg: ToWorker, transfer: Transferable[] = []) {
+  worker?.postMessage(msg, transfer);
 }
 
 /** Starts the worker with the asset URLs the server put on <body>. */
@@ -36,6 +36,14 @@ export function startCore() {
         break;
       case "event":
         listeners.get(msg.id)?.(msg.event);
+        break;
+      case "mime":
+        mimeWaiting.get(msg.req)?.resolve(msg.reply);
+        mimeWaiting.delete(msg.req);
+        break;
+      case "mime-error":
+        mimeWaiting.get(msg.req)?.reject(new Error(msg.message));
+        mimeWaiting.delete(msg.req);
         break;
       case "error":
         workerError.value = msg.message;
@@ -72,4 +80,21 @@ export function sendLine(id: number, line: string) {
 export function closeSession(id: number) {
   post({ type: "close", id });
   listeners.delete(id);
+}
+
+// The MIME explorer's requests: one reply each, matched by number.
+const mimeWaiting = new Map<number, { resolve: (r: MimeReply) => void; reject: (e: Error) => void }>();
+let nextReq = 1;
+
+/**
+ * Sends a MIME explorer request to the worker (queued there until the WASM
+ * is ready). Buffers in transfer move to the worker without a copy.
+ */
+export function mimeRequest<R extends MimeRequest>(request: R, transfer: Transferable[] = []): Promise<Extract<MimeReply, { op: R["op"] }>> {
+  if (!worker) return Promise.reject(new Error("the protocol engine is not running"));
+  const req = nextReq++;
+  return new Promise((resolve, reject) => {
+    mimeWaiting.set(req, { resolve: resolve as (r: MimeReply) => void, reject });
+    post({ type: "mime", req, request }, transfer);
+  });
 }

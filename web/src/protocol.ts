@@ -25,8 +25,29 @@ export interface OpenOptions {
   client?: string;
 }
 
+/** What the MIME explorer can ask the worker for (web/src/mime). */
+export type BodyKind = "body" | "text" | "raw" | "source" | `att:${number}`;
+
+/**
+ * A MIME explorer request. "load" hands the file's buffer to the worker
+ * (transferred, not copied) and the reply hands it back; the Go side keeps
+ * its own copy, so bodies are decoded there and sent only when asked for.
+ */
+export type MimeRequest =
+  | { op: "load"; doc: number; buffer: ArrayBuffer }
+  | { op: "parse"; doc: number; index: number }
+  | { op: "body"; doc: number; index: number; path: string; kind: BodyKind }
+  | { op: "close"; doc: number };
+
+export type MimeReply =
+  | { op: "load"; buffer: ArrayBuffer; messages: [number, number][]; ms: number }
+  | { op: "parse"; json: string; parseMs: number; modelMs: number; ms: number }
+  | { op: "body"; bytes: Uint8Array }
+  | { op: "close" };
+
 export type ToWorker =
   | { type: "init"; wasm: string; wasmExec: string }
+  | { type: "mime"; req: number; request: MimeRequest }
   | { type: "open"; id: number; options: OpenOptions }
   | { type: "send"; id: number; line: string }
   | { type: "close"; id: number };
@@ -34,4 +55,6 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready"; version: string; ms: number }
   | { type: "event"; id: number; event: SessionEvent }
+  | { type: "mime"; req: number; reply: MimeReply }
+  | { type: "mime-error"; req: number; message: string }
   | { type: "error"; message: string };

@@ -1,6 +1,6 @@
 // The Web Worker that runs Mailwire's Go core (compiled to WebAssembly), so
 // parsing and sessions never block the page. It only relays messages.
-import type { FromWorker, SessionEvent, ToWorker } from "./protocol";
+import type { FromWorker, MimeReply, MimeRequest, SessionEvent, ToWorker } from "./protocol";
 
 interface GoRuntime {
   importObject: WebAssembly.Imports;
@@ -12,6 +12,11 @@ interface MailwireAPI {
   open(id: number, options: object, onEvent: (e: SessionEvent) => void): string | undefined;
   send(id: number, line: string): string | undefined;
   close(id: number): void;
+  // The MIME explorer (wasm/mime_js.go): each returns its result or an Error.
+  mimeLoad(doc: number, bytes: Uint8Array): string | Error;
+  mimeParse(doc: number, index: number): { json: string; parseMs: number; modelMs: number } | Error;
+  mimeBody(doc: number, index: number, path: string, kind: string): Uint8Array | Error;
+  mimeClose(doc: number): void;
 }
 
 interface WorkerScope {
@@ -48,8 +53,42 @@ function handle(msg: ToWorker) {
     case "close":
       api.close(msg.id);
       break;
+    case "mime":
+      mime(api, msg.req, msg.request);
+      break;
   }
   if (err) post({ type: "error", message: err });
+}
+
+/** Runs one MIME explorer request; buffers go back transferred, not copied. */
+function mime(api: MailwireAPI, req: number, r: MimeRequest) {
+  const t = performance.now();
+  const fail = (e: Error) => post({ type: "mime-error", req, message: e.message });
+  const reply = (reply: MimeReply, transfer: Transferable[] = []) => scope.postMessage({ type: "mime", req, reply }, transfer);
+  switch (r.op) {
+    case "load": {
+      const res = api.mimeLoad(r.doc, new Uint8Array(r.buffer));
+      if (res instanceof Error) return fail(res);
+      reply({ op: "load", buffer: r.buffer, messages: JSON.parse(res), ms: performance.now() - t }, [r.buffer]);
+      return;
+    }
+    case "parse": {
+      const res = api.mimeParse(r.doc, r.index);
+      if (res instanceof Error) return fail(res);
+      reply({ op: "parse", json: res.json, parseMs: res.parseMs, modelMs: res.modelMs, ms: performance.now() - t });
+      return;
+    }
+    case "body": {
+      const res = api.mimeBody(r.doc, r.index, r.path, r.kind);
+      if (res instanceof Error) return fail(res);
+      reply({ op: "body", bytes: res }, [res.buffer]);
+      return;
+    }
+    case "close":
+      api.mimeClose(r.doc);
+      reply({ op: "close" });
+      return;
+  }
 }
 
 async function init(wasm: string, wasmExec: string) {
