@@ -122,8 +122,10 @@ type Dissector interface {
 	// AddSecret makes the dissector scrub a secret from every Step.
 	AddSecret(secret string)
 	// SetTLS records that the session now runs over TLS (after STARTTLS or
-	// with implicit TLS): the state machine starts over as the RFCs say.
-	SetTLS()
+	// with implicit TLS): the state machine starts over as the RFCs say,
+	// and server bytes buffered before the handshake are dropped; it
+	// returns how many (more than zero means an injection attempt).
+	SetTLS() (dropped int)
 }
 
 // Printable renders short binary data for an explanation, NUL as \0

@@ -178,6 +178,21 @@ func (c *Conversation) End() []Unit {
 	}
 }
 
+// Reset forgets pending state and drops buffered bytes, as when TLS
+// starts (RFC 9051 §6.2.1): bytes received before the handshake but not
+// yet part of a unit must not be taken as protected. It returns the
+// number of server bytes dropped.
+func (c *Conversation) Reset() (dropped int) {
+	dropped = c.sbuf.Len() + len(c.resp)
+	c.sbuf.Take(c.sbuf.Len())
+	c.cbuf.Take(c.cbuf.Len())
+	c.resp, c.smode, c.sLeft, c.scut = nil, cmLine, 0, false
+	c.resetClient()
+	c.inflight = map[string]string{}
+	c.authTag, c.idleTag, c.idleState = "", "", 0
+	return dropped
+}
+
 // WaitingForLiteral returns the tag of a command that has sent a
 // synchronizing literal's header and waits for "+", or "".
 func (c *Conversation) WaitingForLiteral() string { return c.waitTag }

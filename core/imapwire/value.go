@@ -323,8 +323,11 @@ func isDigits(t string) bool {
 	return true
 }
 
-// literalAtEnd reports whether a line (line end included) ends with a
-// literal header {n}, {n+} or ~{n} outside a quoted string, and its size.
+// LiteralAtEnd reports whether a line (line end included) ends with a
+// literal header {n}, {n+} or ~{n} outside a quoted string, its size and
+// whether it is non-synchronizing.
+func LiteralAtEnd(line []byte) (n int, nonSync bool, ok bool) { return literalAtEnd(line) }
+
 func literalAtEnd(line []byte) (n int, nonSync bool, ok bool) {
 	l := line
 	if len(l) > 0 && l[len(l)-1] == '\n' {

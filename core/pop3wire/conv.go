@@ -111,10 +111,18 @@ func (c *Conversation) End() []Unit {
 	}
 }
 
-// Reset forgets pending commands, as after the TLS handshake of STLS.
-func (c *Conversation) Reset() {
+// Reset forgets pending commands and drops buffered bytes, as when the
+// TLS handshake of STLS starts (RFC 2595 §4): bytes received before it but
+// not yet part of a unit must not be taken as protected. It returns the
+// number of server bytes dropped.
+func (c *Conversation) Reset() (dropped int) {
+	dropped = c.sbuf.Len()
+	c.sbuf.Take(c.sbuf.Len())
+	c.cbuf.Take(c.cbuf.Len())
+	c.ccut, c.scut, c.inBody = false, false, false
 	c.pending = c.pending[:0]
 	c.auth.active = false
+	return dropped
 }
 
 func (c *Conversation) push(p pendingCmd) {

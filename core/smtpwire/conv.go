@@ -106,12 +106,20 @@ func (c *Conversation) End() []Unit {
 	return append(out, c.drainClient(true)...)
 }
 
-// Reset forgets everything but the bytes already buffered, as after a TLS
-// handshake (RFC 3207 §4.2): the client will greet again.
-func (c *Conversation) Reset() {
+// Reset forgets pending commands and drops buffered bytes, as when TLS
+// starts (RFC 3207 §4.2): the client will greet again, and bytes received
+// before the handshake but not yet part of a unit must not be taken as
+// protected (they would be an injection, CVE-2011-0411). It returns the
+// number of server bytes dropped.
+func (c *Conversation) Reset() (dropped int) {
+	dropped = c.sbuf.Len()
+	c.sbuf.Take(c.sbuf.Len())
+	c.cbuf.Take(c.cbuf.Len())
+	c.repScan, c.repLines, c.scut, c.ccut = 0, 0, false, false
 	c.pending = c.pending[:0]
 	c.auth.active = false
 	c.cs = csLine
+	return dropped
 }
 
 // Pending returns the verbs still waiting for a reply, oldest first.

@@ -47,13 +47,16 @@ func (d *Dissector) AddSecret(s string) { d.secrets.Add(s) }
 
 // SetTLS records that TLS is in place; after STARTTLS the client forgets
 // the capabilities it learned (RFC 9051 §6.2.1).
-func (d *Dissector) SetTLS() {
+func (d *Dissector) SetTLS() (dropped int) {
 	d.c.tls = true
 	if d.c.conf == StateHandshake {
 		d.c.conf = StateNotAuthenticated
 		d.c.setCaps(nil)
+		dropped = d.conv.Reset()
+		d.flight, d.partial, d.awaiting = nil, false, ""
 		d.replan()
 	}
+	return dropped
 }
 
 // State reports the client state machine.

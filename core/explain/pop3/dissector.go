@@ -48,14 +48,15 @@ func (d *Dissector) AddSecret(s string) { d.secrets.Add(s) }
 
 // SetTLS records that TLS is in place; after STLS the client forgets the
 // capabilities it learned (RFC 2595 §4).
-func (d *Dissector) SetTLS() {
+func (d *Dissector) SetTLS() (dropped int) {
 	d.c.tls = true
 	if d.c.conf == StateHandshake {
 		d.c.conf, d.c.pred = StateAuthorization, StateAuthorization
 		d.c.caps, d.c.capArgs = nil, map[string]string{}
-		d.conv.Reset()
+		dropped = d.conv.Reset()
 		d.queue = nil
 	}
+	return dropped
 }
 
 // State reports the client state machine.

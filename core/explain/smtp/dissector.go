@@ -43,14 +43,15 @@ func (d *Dissector) AddSecret(secret string) { d.secrets.Add(secret) }
 
 // SetTLS records that TLS is now in place. After STARTTLS the client
 // forgets what it learned and starts over with EHLO (RFC 3207 §4.2).
-func (d *Dissector) SetTLS() {
+func (d *Dissector) SetTLS() (dropped int) {
 	d.c.tls = true
 	if d.c.conf == StateHandshake || d.c.pred == StateHandshake {
 		d.c.conf, d.c.pred = StateGreeted, StateGreeted
 		d.c.caps, d.c.params, d.c.size = nil, map[string]string{}, 0
-		d.conv.Reset()
+		dropped = d.conv.Reset()
 		d.queue = nil
 	}
+	return dropped
 }
 
 // State reports the client state machine.
