@@ -117,7 +117,7 @@ type Session struct {
 	final       *explain.Step // the latest final server unit
 	serverSteps int
 	tagN        int
-	pendingLit  int // IMAP: octets of a literal the typed input still owes
+	pendingLit  int  // IMAP: octets of a literal the typed input still owes
 	started     bool // the reader was started (or can no longer be)
 	ctx         context.Context
 	cancel      context.CancelFunc
