@@ -181,7 +181,7 @@ func (c *client) check(tag, verb string, inflight bool) []string {
 			break
 		}
 		if c.readOnly && (base == "STORE" || base == "EXPUNGE" || base == "MOVE") {
-			add("the mailbox was opened READ-ONLY (EXAMINE): %s will be refused (RFC 9051 §6.3.3)", verb)
+			add("the mailbox was opened READ-ONLY (EXAMINE): no change is permitted, so the server refuses or ignores %s (RFC 9051 §6.3.3)", verb)
 		}
 		if base == "MOVE" && len(c.caps) > 0 && !c.has("MOVE") && !c.has("IMAP4rev2") {
 			add("the server did not announce MOVE (RFC 6851)")
