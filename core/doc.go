@@ -8,6 +8,11 @@
 //
 // Subpackages:
 //
-//	smtpwire  SMTP wire grammar: commands and replies as raw units (RFC 5321)
-//	session   session drivers that turn a connection into a stream of Events
+//	smtpwire    SMTP wire grammar: commands, replies, DATA, BDAT, AUTH as raw units (RFC 5321)
+//	imapwire    IMAP wire grammar: commands, responses, literals, values (RFC 9051, RFC 3501)
+//	pop3wire    POP3 wire grammar: commands, single- and multi-line responses (RFC 1939)
+//	explain     meaning: one Step per unit, explained, and the client state machines
+//	            (explain/smtp, explain/imap, explain/pop3; explain/sasl decodes SASL)
+//	session     the session driver that turns a connection into a stream of Events
+//	transcript  recorded C:/S: sessions explained ("mailwire dissect")
 package core

@@ -10,13 +10,23 @@ import (
 
 func init() {
 	register("FETCH", &command{rfc: "RFC 9051 §6.4.5", explain: func(a []imapwire.Value, uid bool) string {
-		s := "FETCH asks for data about messages " + str(a, 0)
+		s := "FETCH asks for data about message(s) " + str(a, 0)
 		if uid {
 			s = "UID FETCH asks for data about the messages whose UIDs are " + str(a, 0) + " (UIDs, not sequence numbers; RFC 9051 §6.4.9). The answers still carry sequence numbers, plus the UID"
 		} else {
 			s += " (message sequence numbers: 1 is the oldest message in the mailbox now)"
 		}
 		s += ": " + join(a, 1) + ". One untagged FETCH response per message."
+		if len(a) > 1 {
+			switch strings.ToUpper(a[1].Text) {
+			case "ALL":
+				s += " ALL is a macro for (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)."
+			case "FAST":
+				s += " FAST is a macro for (FLAGS INTERNALDATE RFC822.SIZE)."
+			case "FULL":
+				s += " FULL is a macro for (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY)."
+			}
+		}
 		if hasPeekless(a) {
 			s += " BODY[...] without .PEEK sets the \\Seen flag; BODY.PEEK[...] does not."
 		}

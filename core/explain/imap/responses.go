@@ -207,7 +207,10 @@ func (d *Dissector) untagged(st *explain.Step, r *imapwire.Response) {
 		for _, x := range det {
 			names = append(names, x.Name)
 		}
-		st.Explain = fmt.Sprintf("Data about message %d (its sequence number): %s. Literals {n} in it carry n octets each, so the response spans lines and is one unit.", r.Num, strings.Join(names, ", "))
+		st.Explain = fmt.Sprintf("Data about message %d (its sequence number): %s.", r.Num, strings.Join(names, ", "))
+		if hasLiteral(items) {
+			st.Explain += " Each literal {n} in it carries n octets, line ends included, so the response spans lines and is still one unit."
+		}
 		if !d.fetchInFlight() {
 			st.Explain = fmt.Sprintf("Unsolicited FETCH for message %d: the server reports a change, typically of flags (%s).", r.Num, strings.Join(names, ", "))
 		}
@@ -299,4 +302,13 @@ func statusItem(name string) string {
 		return "largest message APPEND accepts (RFC 7889)"
 	}
 	return ""
+}
+
+func hasLiteral(vs []imapwire.Value) bool {
+	for _, v := range vs {
+		if v.Kind == imapwire.Literal || hasLiteral(v.List) {
+			return true
+		}
+	}
+	return false
 }

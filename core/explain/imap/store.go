@@ -8,7 +8,7 @@ import (
 
 func init() {
 	register("STORE", &command{rfc: "RFC 9051 §6.4.6", explain: func(a []imapwire.Value, uid bool) string {
-		what := "messages " + str(a, 0)
+		what := "message(s) " + str(a, 0)
 		if uid {
 			what = "the messages with UIDs " + str(a, 0)
 		}

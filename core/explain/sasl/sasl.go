@@ -94,6 +94,11 @@ func Client(mechName string, n int, b64, lastChallenge string) Message {
 	if t == "=" {
 		m.Details = append(m.Details, explain.Detail{Name: "empty", Explain: "\"=\" stands for an empty initial response.", RFC: "RFC 4954 §4"})
 	}
+	if len(raw) == 0 && t != "=" && mechName != "PLAIN" {
+		m.Summary = mechName + " (empty response)"
+		m.Explain = "An empty client message: nothing more to say at this step (SCRAM's last step, or the answer that ends a failed exchange)."
+		return m
+	}
 	switch mechName {
 	case "PLAIN":
 		parts := strings.SplitN(string(raw), "\x00", 3)
