@@ -6,6 +6,9 @@
 // multi-line reply, a multi-line POP3 response and an IMAP response that
 // carries a literal come out as one unit each, as they would live.
 //
+// The debug output of Python's smtplib, poplib and imaplib is accepted
+// too (see python.go): students often have it at hand.
+//
 // RunCLI is "mailwire dissect": text for people, --json for programs.
 //
 // Everything here is safe for concurrent use by separate calls.

@@ -26,6 +26,8 @@ type Record struct {
 	// At is the timestamp in front of the line, when there is one.
 	At    time.Duration
 	HasAt bool
+
+	literal bool // invented octets of a literal the recording lacks
 }
 
 // lineRE matches "[ts] C: text": an optional timestamp (seconds, or
@@ -36,7 +38,8 @@ var lineRE = regexp.MustCompile(`^\s*(?:\[?((?:\d+:)?\d+:\d+(?:\.\d+)?|\d+(?:\.\
 // comments, notes) are skipped and listed as problems when not blank.
 func Parse(r io.Reader) ([]Record, []string, error) {
 	var recs []Record
-	var probs []string
+	var probs, skipped []string
+	python := false // Python debug output: its other lines are chatter
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), maxLine)
 	n := 0
@@ -45,8 +48,16 @@ func Parse(r io.Reader) ([]Record, []string, error) {
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		m := lineRE.FindStringSubmatch(line)
 		if m == nil {
-			if strings.TrimSpace(line) != "" && !isNarration(line) && len(probs) < 100 {
-				probs = append(probs, fmt.Sprintf("line %d: not a C: or S: line, skipped", n))
+			if rs, prob, ok := parsePython(line, n); ok {
+				python = true
+				recs = append(recs, rs...)
+				if prob != "" && len(probs) < 100 {
+					probs = append(probs, prob)
+				}
+				continue
+			}
+			if strings.TrimSpace(line) != "" && !isNarration(line) && len(skipped) < 100 {
+				skipped = append(skipped, fmt.Sprintf("line %d: not a C: or S: line, skipped", n))
 			}
 			continue
 		}
@@ -59,6 +70,9 @@ func Parse(r io.Reader) ([]Record, []string, error) {
 			rec.At, rec.HasAt = parseStamp(m[1])
 		}
 		recs = append(recs, rec)
+	}
+	if !python {
+		probs = append(skipped, probs...)
 	}
 	if err := sc.Err(); err != nil {
 		return recs, probs, fmt.Errorf("transcript: line %d: %w", n+1, err)
