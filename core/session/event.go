@@ -26,7 +26,6 @@ const (
 	KindClose    Kind = "close"    // the connection is closed
 	KindError    Kind = "error"    // a local or protocol error
 	KindTLS      Kind = "tls"      // a TLS handshake finished (or failed): see Event.TLS
-	KindState    Kind = "state"    // the client state changed with no unit on the wire
 
 	// Kinds of the other units the dissectors report (see core/explain).
 	KindData         Kind = "data"         // SMTP: the message after DATA
