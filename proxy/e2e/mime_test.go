@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -21,6 +23,8 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/mailwire/mailwire/core/mime/mimetest"
 	"github.com/mailwire/mailwire/proxy/internal/browsertest"
 )
 
@@ -349,6 +353,11 @@ func TestMIMEDownloadAttachment(t *testing.T) {
 	if err := chromedp.Do(env.Ctx, chromedp.WaitVisible(chromedp.CSS(`#mime-download[href^="blob:"]`))); err != nil {
 		t.Fatalf("no download link: %v\n%s", err, env.Text(t, "#mime-details"))
 	}
+	// The page hashes the part it shows (the model leaves hashes out).
+	sum := sha256.Sum256(m.attachment)
+	if err := chromedp.Do(env.Ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector("#mime-sha256")?.textContent === %q`, hex.EncodeToString(sum[:])))); err != nil {
+		t.Errorf("sha256 shown %q, want %x", env.Text(t, "#mime-sha256"), sum)
+	}
 	name, err := chromedp.Run(env.Ctx, chromedp.Evaluate[string](`document.querySelector("#mime-download").download`))
 	if err != nil || name != "data.bin" {
 		t.Errorf("download name %q (%v), want data.bin", name, err)
@@ -454,4 +463,53 @@ func TestMIMERemoteContentBlocked(t *testing.T) {
 	if hits.Load() == 0 {
 		t.Error("allowing remote images fetched nothing")
 	}
+}
+
+// TestMIMEManyPartsStaysSmall opens a message of over a thousand parts: the
+// tree and the raw view keep only the rows in view in the DOM, and the
+// keyboard reaches the last part.
+func TestMIMEManyPartsStaysSmall(t *testing.T) {
+	env := openExplorer(t)
+	file := filepath.Join(t.TempDir(), "many.eml")
+	if err := os.WriteFile(file, mimetest.ManyParts(1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(env.Ctx,
+		chromedp.SetUploadFiles(chromedp.ID("mime-file"), []string{file}, chromedp.NodeReady),
+		chromedp.WaitVisible(chromedp.CSS(`#mime-tree .tree-row[data-path="1"]`)),
+	); err != nil {
+		t.Fatalf("open: %v\n%s", err, env.Text(t, "body"))
+	}
+	if s := env.Text(t, "#mime-summary"); !strings.Contains(s, "1201 parts") {
+		t.Errorf("summary %q, want 1201 parts", s)
+	}
+	count := func(css string) int {
+		n, err := chromedp.Run(env.Ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, css)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count("#mime-tree .tree-row"); n == 0 || n > 80 {
+		t.Errorf("%d tree rows in the DOM, want a window of at most 80", n)
+	}
+	if n := count("#mime-raw .raw-row"); n == 0 || n > 80 {
+		t.Errorf("%d raw rows in the DOM, want a window of at most 80", n)
+	}
+	// End selects the last node; the tree scrolls to it and the raw view follows.
+	if err := chromedp.Do(env.Ctx,
+		chromedp.Focus(chromedp.ID("mime-tree")),
+		chromedp.KeyEvent(kb.End),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#mime-tree .tree-row.selected")?.dataset.path === "1000.2"`),
+		chromedp.Poll[chromedp.Void](`!!document.querySelector("#mime-raw .hl-header")`),
+	); err != nil {
+		t.Fatalf("End: %v (selected %q)", err, env.Text(t, "#mime-tree .tree-row.selected"))
+	}
+	if n := count("#mime-tree .tree-row"); n > 80 {
+		t.Errorf("%d tree rows in the DOM after scrolling", n)
+	}
+	if h := env.Text(t, "#mime-details h2"); !strings.Contains(h, "part 1000.2") || !strings.Contains(h, "text/html") {
+		t.Errorf("details of the last part: %q", h)
+	}
+	env.Screenshot(t, "mime-many-parts")
 }

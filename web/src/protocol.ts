@@ -32,6 +32,8 @@ export type BodyKind = "body" | "text" | "raw" | "source" | `att:${number}`;
  * A MIME explorer request. "load" hands the file's buffer to the worker
  * (transferred, not copied) and the reply hands it back; the Go side keeps
  * its own copy, so bodies are decoded there and sent only when asked for.
+ * The reply also carries the raw view's row index (see mime/rows.ts), built
+ * in the worker so that a 50 MB file costs the page no long task.
  */
 export type MimeRequest =
   | { op: "load"; doc: number; buffer: ArrayBuffer }
@@ -40,7 +42,7 @@ export type MimeRequest =
   | { op: "close"; doc: number };
 
 export type MimeReply =
-  | { op: "load"; buffer: ArrayBuffer; messages: [number, number][]; ms: number }
+  | { op: "load"; buffer: ArrayBuffer; messages: [number, number][]; rows: Uint32Array; ms: number }
   | { op: "parse"; json: string; parseMs: number; modelMs: number; ms: number }
   | { op: "body"; bytes: Uint8Array }
   | { op: "close" };

@@ -1,5 +1,6 @@
 // The Web Worker that runs Mailwire's Go core (compiled to WebAssembly), so
 // parsing and sessions never block the page. It only relays messages.
+import { rowStarts } from "./mime/rows";
 import type { FromWorker, MimeReply, MimeRequest, SessionEvent, ToWorker } from "./protocol";
 
 interface GoRuntime {
@@ -69,7 +70,8 @@ function mime(api: MailwireAPI, req: number, r: MimeRequest) {
     case "load": {
       const res = api.mimeLoad(r.doc, new Uint8Array(r.buffer));
       if (res instanceof Error) return fail(res);
-      reply({ op: "load", buffer: r.buffer, messages: JSON.parse(res), ms: performance.now() - t }, [r.buffer]);
+      const rows = rowStarts(new Uint8Array(r.buffer));
+      reply({ op: "load", buffer: r.buffer, messages: JSON.parse(res), rows, ms: performance.now() - t }, [r.buffer, rows.buffer]);
       return;
     }
     case "parse": {

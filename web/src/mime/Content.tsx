@@ -9,7 +9,8 @@ import { body, index, select } from "./state";
 
 const MAX_TEXT = 200_000; // characters shown before "show all"
 
-export function Content({ node }: { node: MimeNode }) {
+/** decoded is the leaf's decoded body as its parent fetched it. */
+export function Content({ node, decoded }: { node: MimeNode; decoded: Load<Uint8Array> }) {
   const t = node.contentType;
   if (t.startsWith("multipart/")) {
     return (
@@ -48,8 +49,8 @@ export function Content({ node }: { node: MimeNode }) {
   }
   if (t === "text/html") return <HtmlPreview node={node} />;
   if (node.textSize !== undefined) return <TextView node={node} />;
-  if (t.startsWith("image/")) return <ImageView node={node} />;
-  return <BinaryView node={node} />;
+  if (t.startsWith("image/")) return <ImageView node={node} decoded={decoded} />;
+  return <BinaryView node={node} decoded={decoded} />;
 }
 
 function Loading<T>({ load, children }: { load: Load<T>; children: (v: T) => preact.ComponentChildren }) {
@@ -87,16 +88,14 @@ function TextView({ node }: { node: MimeNode }) {
   );
 }
 
-function ImageView({ node }: { node: MimeNode }) {
-  const b = usePartBytes(node.path, "body");
-  const url = useBlobURL(b.value.state === "ready" ? b.value.value : null, node.contentType);
-  return <Loading load={b.value}>{() => (url ? <img class="content-image" id="mime-image" src={url} alt={node.filename || node.contentType} /> : null)}</Loading>;
+function ImageView({ node, decoded }: { node: MimeNode; decoded: Load<Uint8Array> }) {
+  const url = useBlobURL(decoded.state === "ready" ? decoded.value : null, node.contentType);
+  return <Loading load={decoded}>{() => (url ? <img class="content-image" id="mime-image" src={url} alt={node.filename || node.contentType} /> : null)}</Loading>;
 }
 
-function BinaryView({ node }: { node: MimeNode }) {
-  const b = usePartBytes(node.path, "body");
+function BinaryView({ node, decoded }: { node: MimeNode; decoded: Load<Uint8Array> }) {
   return (
-    <Loading load={b.value}>
+    <Loading load={decoded}>
       {(v) => (
         <>
           <p class="content-note">

@@ -2,6 +2,7 @@
 // decoded body, copy the raw bytes), its ranges, headers, content,
 // diagnostics and, on messages, the Received hops.
 import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { Content } from "./Content";
 import { Diagnostics } from "./Diagnostics";
 import { Headers } from "./Headers";
@@ -14,17 +15,25 @@ import { body, reportError, select, selectedNode } from "./state";
 export function Details() {
   const n = selectedNode.value;
   if (!n) return <div class="mime-details" id="mime-details" />;
+  return <NodeDetails key={n.path} node={n} />;
+}
+
+function NodeDetails({ node: n }: { node: MimeNode }) {
+  // A leaf's decoded body is fetched once: for its download link, its hash and its preview.
+  const leaf = n.children.length === 0;
+  const b = usePartBytes(leaf ? n.path : null, "body");
+  const decoded = leaf && b.value.state === "ready" ? b.value.value : null;
   return (
-    <div class="mime-details" id="mime-details" key={n.path}>
+    <div class="mime-details" id="mime-details">
       <h2>
         <span class="path">{pathLabel(n.path)}</span> <span class="ct">{n.contentType}</span>
         {n.filename && <span class="fn"> {n.filename}</span>}
       </h2>
-      <Facts node={n} />
-      <Actions node={n} />
+      <Facts node={n} decoded={decoded} />
+      <Actions node={n} decoded={decoded} />
       <details open>
         <summary>Content</summary>
-        <Content node={n} />
+        <Content node={n} decoded={b.value} />
       </details>
       <details open>
         <summary>
@@ -50,8 +59,20 @@ export function Details() {
   );
 }
 
-function Facts({ node: n }: { node: MimeNode }) {
+function Facts({ node: n, decoded }: { node: MimeNode; decoded: Uint8Array | null }) {
   const params = Object.entries(n.params);
+  const sha = useSignal("");
+  useEffect(() => {
+    sha.value = n.sha256 ?? "";
+    if (n.sha256 || !decoded || !crypto.subtle) return;
+    let live = true;
+    crypto.subtle.digest("SHA-256", decoded as Uint8Array<ArrayBuffer>).then((d) => {
+      if (live) sha.value = [...new Uint8Array(d)].map((x) => x.toString(16).padStart(2, "0")).join("");
+    });
+    return () => {
+      live = false;
+    };
+  }, [decoded]);
   return (
     <dl class="facts">
       <dt>type</dt>
@@ -81,10 +102,12 @@ function Facts({ node: n }: { node: MimeNode }) {
       <dd>
         {n.size.toLocaleString()} bytes decoded ({humanSize(n.size)}), {(n.ranges.part[1] - n.ranges.part[0]).toLocaleString()} bytes raw
       </dd>
-      {n.sha256 && (
+      {sha.value && (
         <>
           <dt>sha256</dt>
-          <dd class="hash">{n.sha256}</dd>
+          <dd class="hash" id="mime-sha256">
+            {sha.value}
+          </dd>
         </>
       )}
     </dl>
@@ -92,10 +115,9 @@ function Facts({ node: n }: { node: MimeNode }) {
 }
 
 /** Download the decoded body, copy or save the raw bytes. Leaves fetch their body at once for the link. */
-function Actions({ node: n }: { node: MimeNode }) {
+function Actions({ node: n, decoded }: { node: MimeNode; decoded: Uint8Array | null }) {
   const leaf = n.children.length === 0;
-  const b = usePartBytes(leaf ? n.path : null, "body");
-  const url = useBlobURL(leaf && b.value.state === "ready" ? b.value.value : null, n.contentType);
+  const url = useBlobURL(decoded, n.contentType);
   const copied = useSignal("");
   const copyRaw = async () => {
     try {

@@ -36,6 +36,22 @@ export function rowStarts(b: Uint8Array): Uint32Array {
   return rows;
 }
 
+/**
+ * Records the rows of sub = file[start:end] from the rows of the whole file
+ * (computed in the worker), so rowStarts(sub) costs no scan. A message of
+ * an mbox starts at a line start, so its rows are the file's, shifted.
+ */
+export function seedRows(sub: Uint8Array, fileRows: Uint32Array, start: number, end: number) {
+  if (cache.has(sub)) return;
+  const a = rowOf(fileRows, start);
+  const z = end > start ? rowOf(fileRows, end - 1) + 1 : a;
+  // The first message of a file shares the file's index; later ones get a shifted copy.
+  const rows = start === 0 ? fileRows.subarray(a, z) : fileRows.slice(a, z);
+  if (start > 0) for (let i = 0; i < rows.length; i++) rows[i] -= start;
+  if (rows.length === 0 || rows[0] !== 0) return; // not aligned: let rowStarts scan
+  cache.set(sub, rows);
+}
+
 /** The row holding offset (binary search). */
 export function rowOf(rows: Uint32Array, offset: number): number {
   let lo = 0;

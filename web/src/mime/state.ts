@@ -5,12 +5,14 @@ import { batch, computed, signal } from "@preact/signals";
 import { mimeRequest } from "../core";
 import type { BodyKind } from "../protocol";
 import { type Index, type MimeNode, type Model, indexModel } from "./model";
+import { seedRows } from "./rows";
 
 export interface Doc {
   id: number;
   name: string;
   bytes: Uint8Array; // the whole file
   messages: [number, number][]; // an mbox holds several
+  rows: Uint32Array; // the raw view's row starts in bytes, from the worker
 }
 
 export interface ParseInfo {
@@ -48,7 +50,9 @@ export const messageBytes = computed<Uint8Array | null>(() => {
   const d = doc.value;
   if (!d) return null;
   const [s, e] = d.messages[msgIndex.value] ?? [0, d.bytes.length];
-  return d.bytes.subarray(s, e);
+  const b = d.bytes.subarray(s, e);
+  seedRows(b, d.rows, s, e);
+  return b;
 });
 
 /** Which bytes the raw view shows: the input, or a decoded body holding the selected part. */
@@ -75,7 +79,7 @@ export async function openBytes(bytes: Uint8Array, name: string) {
     const r = await mimeRequest({ op: "load", doc: id, buffer }, [buffer]);
     if (old) mimeRequest({ op: "close", doc: old.id }).catch(() => {});
     batch(() => {
-      doc.value = { id, name, bytes: new Uint8Array(r.buffer), messages: r.messages };
+      doc.value = { id, name, bytes: new Uint8Array(r.buffer), messages: r.messages, rows: r.rows };
       model.value = null;
     });
     await parse(0);
