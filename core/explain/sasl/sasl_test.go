@@ -96,9 +96,10 @@ func FuzzClient(f *testing.F) {
 		}
 		m := Client("PLAIN", 1, msg, "")
 		d, _ := base64.StdEncoding.DecodeString(m.Display)
-		shown := m.Summary + m.Explain + string(d)
+		// NUL cannot be in a PLAIN password: it separates what is shown
+		shown := m.Summary + "\x00" + m.Explain + "\x00" + string(d)
 		for _, x := range m.Details {
-			shown += x.Value
+			shown += "\x00" + x.Value
 		}
 		if strings.Contains(shown, p[2]) {
 			t.Fatalf("password %q shown in %q", p[2], shown)
