@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,6 +31,11 @@ import (
 // JSON.parse of it in the page. postal-mime's is PostalMime.parse of the
 // bytes. Both run on the page's main thread, one after the other, after a
 // warm-up round, so the JIT and the Go heap are warm for both.
+//
+// In a browser postal-mime turns every part's content into a Blob and reads
+// it back (Blob.arrayBuffer, a round trip through the browser's blob
+// store), which node does in-process; so for reference the same bytes are
+// also given to postal-mime in node when node is installed.
 func BenchmarkMIMEInBrowser(b *testing.B) {
 	srv := benchServer(b)
 	env := browsertest.Start(b, browsertest.Options{Timeout: 20 * 60e9})
@@ -73,6 +80,9 @@ func BenchmarkMIMEInBrowser(b *testing.B) {
 				pm += run("benchPostal").Ms
 			}
 			mb := size / 1e6 * float64(b.N)
+			if ms, ok := postalInNode(b, srv.URL, set.files, b.N); ok {
+				b.ReportMetric(size/1e6/(ms/1e3), "MB/s-postal-mime-node")
+			}
 			b.ReportMetric(0, "ns/op")
 			b.ReportMetric(mb/(mw/1e3), "MB/s-mailwire")
 			b.ReportMetric(mb/(pm/1e3), "MB/s-postal-mime")
@@ -270,3 +280,38 @@ func BenchmarkMIMEExplorer50MB(b *testing.B) {
 	b.ReportMetric(selectMs/float64(b.N), "ms-select-attachment")
 	b.ReportMetric(longest, "ms-longest-main-thread-task")
 }
+
+// postalInNode runs postal-mime in node on the same bytes (fetched from the
+// bench server) and returns the mean milliseconds per round over n rounds
+// after a warm-up; ok is false without node.
+func postalInNode(b *testing.B, base string, files []string, n int) (ms float64, ok bool) {
+	nodeExe, err := exec.LookPath("node")
+	if err != nil {
+		return 0, false
+	}
+	dir := b.TempDir()
+	script := filepath.Join(dir, "postal.mjs")
+	mod := filepath.Join(browsertest.RepoRoot(), "node_modules", "postal-mime", "dist", "esm", "postal-mime.js")
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(postalNodeJS, mod)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	urls, _ := json.Marshal(files)
+	out, err := exec.Command(nodeExe, script, base, string(urls), strconv.Itoa(n)).Output()
+	if err != nil {
+		b.Logf("postal-mime in node: %v", err)
+		return 0, false
+	}
+	ms, err = strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	return ms, err == nil
+}
+
+const postalNodeJS = `
+import PostalMime from %q;
+const [base, list, n] = [process.argv[2], JSON.parse(process.argv[3]), +process.argv[4]];
+const msgs = await Promise.all(list.map(async (u) => new Uint8Array(await (await fetch(base + u)).arrayBuffer())));
+const round = async () => { for (const b of msgs) await PostalMime.parse(b); };
+await round();
+const t = performance.now();
+for (let i = 0; i < n; i++) await round();
+console.log((performance.now() - t) / n);
+`

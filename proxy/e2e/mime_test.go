@@ -513,3 +513,36 @@ func TestMIMEManyPartsStaysSmall(t *testing.T) {
 	}
 	env.Screenshot(t, "mime-many-parts")
 }
+
+// TestMIMEEncodedEnclosedMessage selects a message enclosed base64-encoded
+// in a message/rfc822 part: its offsets index the decoded body, so the raw
+// view shows that body with the enclosed message's ranges highlighted.
+func TestMIMEEncodedEnclosedMessage(t *testing.T) {
+	env := openExplorer(t)
+	inner := "From: b@example.com\r\nSubject: inner message\r\n\r\nhello from inside\r\n"
+	outer := "From: a@example.com\r\nSubject: outer\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=o\r\n\r\n" +
+		"--o\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+		"--o\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		wrap76(base64.StdEncoding.EncodeToString([]byte(inner))) + "--o--\r\n"
+	paste(t, env, outer)
+	selectPart(t, env, "2.1")
+	if err := chromedp.Do(env.Ctx,
+		chromedp.Poll[chromedp.Void](`document.querySelector(".raw-caption")?.textContent.includes("Decoded body of part 2")`),
+		chromedp.Poll[chromedp.Void](`!!document.querySelector("#mime-raw .hl-header")`),
+	); err != nil {
+		t.Fatalf("decoded source: %v (caption %q)", err, env.Text(t, ".raw-caption"))
+	}
+	hl, err := chromedp.Run(env.Ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#mime-raw .hl-header")].map(e => e.textContent).join("")`))
+	if err != nil || !strings.Contains(hl, "Subject: inner message") || strings.Contains(hl, "hello") {
+		t.Errorf("highlighted header %q (%v)", hl, err)
+	}
+	if s := env.Text(t, "#mime-details"); !strings.Contains(s, "inner message") {
+		t.Errorf("details of 2.1 lack its Subject: %.300s", s)
+	}
+	// Back to a part of the input: the raw view shows the message again.
+	selectPart(t, env, "1")
+	if err := chromedp.Do(env.Ctx, chromedp.Poll[chromedp.Void](`document.querySelector(".raw-caption")?.textContent.startsWith("Raw message")`)); err != nil {
+		t.Errorf("raw view did not return to the input: %q", env.Text(t, ".raw-caption"))
+	}
+}

@@ -29,14 +29,16 @@ export interface OpenOptions {
 export type BodyKind = "body" | "text" | "raw" | "source" | `att:${number}`;
 
 /**
- * A MIME explorer request. "load" hands the file's buffer to the worker
- * (transferred, not copied) and the reply hands it back; the Go side keeps
- * its own copy, so bodies are decoded there and sent only when asked for.
+ * A MIME explorer request. "load" hands the worker a file (a Blob, which
+ * the worker reads off the page's thread) or a buffer (transferred, not
+ * copied); the reply hands the bytes to the page for the raw view, again
+ * transferred. The Go side keeps its own copy, so bodies are decoded there
+ * and sent only when asked for.
  * The reply also carries the raw view's row index (see mime/rows.ts), built
  * in the worker so that a 50 MB file costs the page no long task.
  */
 export type MimeRequest =
-  | { op: "load"; doc: number; buffer: ArrayBuffer }
+  | { op: "load"; doc: number; data: ArrayBuffer | Blob }
   | { op: "parse"; doc: number; index: number }
   | { op: "body"; doc: number; index: number; path: string; kind: BodyKind }
   | { op: "close"; doc: number };

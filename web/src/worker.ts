@@ -68,10 +68,13 @@ function mime(api: MailwireAPI, req: number, r: MimeRequest) {
   const reply = (reply: MimeReply, transfer: Transferable[] = []) => scope.postMessage({ type: "mime", req, reply }, transfer);
   switch (r.op) {
     case "load": {
-      const res = api.mimeLoad(r.doc, new Uint8Array(r.buffer));
-      if (res instanceof Error) return fail(res);
-      const rows = rowStarts(new Uint8Array(r.buffer));
-      reply({ op: "load", buffer: r.buffer, messages: JSON.parse(res), rows, ms: performance.now() - t }, [r.buffer, rows.buffer]);
+      const data = r.data;
+      (data instanceof Blob ? data.arrayBuffer() : Promise.resolve(data)).then((buffer) => {
+        const res = api.mimeLoad(r.doc, new Uint8Array(buffer));
+        if (res instanceof Error) return fail(res);
+        const rows = rowStarts(new Uint8Array(buffer));
+        reply({ op: "load", buffer, messages: JSON.parse(res), rows, ms: performance.now() - t }, [buffer, rows.buffer]);
+      }, fail);
       return;
     }
     case "parse": {

@@ -3,9 +3,9 @@
 import { useSignal } from "@preact/signals";
 import { doc, openBytes } from "./state";
 
-/** Reads a File and opens it (its buffer moves to the worker and back, uncopied). */
-export async function openFile(f: File) {
-  await openBytes(new Uint8Array(await f.arrayBuffer()), f.name);
+/** Opens a File: the worker reads it, so a 50 MB file costs the page's thread nothing. */
+export function openFile(f: File) {
+  return openBytes(f, f.name);
 }
 
 export function Source() {

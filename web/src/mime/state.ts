@@ -64,8 +64,12 @@ export function sourceBytes(source: string): Uint8Array | null {
 
 let nextDoc = 1;
 
-/** Opens bytes (pasted, dropped or chosen): hands them to the worker, then parses the first message. */
-export async function openBytes(bytes: Uint8Array, name: string) {
+/**
+ * Opens a message: a File (chosen or dropped), which the worker reads, or
+ * bytes (pasted), whose buffer moves to the worker. Either way the bytes
+ * come back transferred for the raw view; then the first message is parsed.
+ */
+export async function openBytes(data: Uint8Array | Blob, name: string) {
   const old = doc.value;
   const id = nextDoc++;
   batch(() => {
@@ -73,10 +77,15 @@ export async function openBytes(bytes: Uint8Array, name: string) {
     error.value = "";
   });
   try {
-    // Transfer a buffer holding exactly these bytes; it comes back with the reply.
-    const buffer =
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
-    const r = await mimeRequest({ op: "load", doc: id, buffer }, [buffer]);
+    let r;
+    if (data instanceof Blob) {
+      r = await mimeRequest({ op: "load", doc: id, data });
+    } else {
+      // Transfer a buffer holding exactly these bytes.
+      const buffer =
+        data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? (data.buffer as ArrayBuffer) : data.slice().buffer;
+      r = await mimeRequest({ op: "load", doc: id, data: buffer }, [buffer]);
+    }
     if (old) mimeRequest({ op: "close", doc: old.id }).catch(() => {});
     batch(() => {
       doc.value = { id, name, bytes: new Uint8Array(r.buffer), messages: r.messages, rows: r.rows };
