@@ -25,3 +25,22 @@ func BenchmarkFetchLiteral(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkManyLiterals feeds a command made of 3000 synchronizing
+// literals, a byte at a time: the work must stay linear in its size.
+func BenchmarkManyLiterals(b *testing.B) {
+	cmd := []byte("a APPEND INBOX " + string(bytes.Repeat([]byte("{1}\r\nx "), 3000)) + "\r\n")
+	b.SetBytes(int64(len(cmd)))
+	for b.Loop() {
+		c := NewConversation()
+		n := 0
+		for i := range cmd {
+			for _, u := range c.Client(cmd[i : i+1]) {
+				n += len(u.Raw)
+			}
+		}
+		if n != len(cmd) {
+			b.Fatalf("%d of %d bytes", n, len(cmd))
+		}
+	}
+}

@@ -251,7 +251,7 @@ func (c *Conversation) nextClient(eof bool) (Unit, bool) {
 			}
 			return Unit{}, false
 		}
-		i := c.cbuf.IndexLF(0)
+		i := c.cbuf.NextLF()
 		var line []byte
 		switch {
 		case i >= 0 && i < MaxLine:
@@ -355,12 +355,28 @@ func (c *Conversation) appendSeg(b []byte) {
 	}
 }
 
+// Parts of a command that waits for "+" are parsed in full only while the
+// command is small and has few parts; later ones get their tag and name
+// only, so that a command of many literals costs linear time. The final
+// part always gets the full parse.
+const (
+	fullParseParts = 8
+	fullParseSize  = 16 << 10
+)
+
 // clientUnit builds the unit for the current segment.
 func (c *Conversation) clientUnit(final bool) Unit {
-	cmd, probs := ParseCommand(c.cmd)
-	if !final {
-		probs = nil // the command is not complete: judge it when it is
-	} else if c.idleState > 0 {
+	var cmd Command
+	var probs []string
+	switch {
+	case final:
+		cmd, probs = ParseCommand(c.cmd)
+	case c.segNo < fullParseParts && len(c.cmd) <= fullParseSize:
+		cmd, _ = ParseCommand(c.cmd) // not complete: judged when it is
+	default:
+		cmd = parseHead(c.cmd)
+	}
+	if final && c.idleState > 0 {
 		probs = append(probs, "a command sent during IDLE, before DONE (RFC 9051 §6.3.13)")
 	}
 	if final && len(cmd.Raw) > 0 && bytes.HasSuffix(c.seg, []byte("\n")) && !bytes.HasSuffix(c.seg, []byte("\r\n")) {
@@ -451,7 +467,7 @@ func (c *Conversation) nextServer(eof bool) (Unit, bool) {
 			}
 			return Unit{}, false
 		}
-		i := c.sbuf.IndexLF(0)
+		i := c.sbuf.NextLF()
 		var line []byte
 		switch {
 		case i >= 0 && i < MaxLine:

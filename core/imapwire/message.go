@@ -51,6 +51,19 @@ func ParseCommand(raw []byte) (Command, []string) {
 	return c, s.probs
 }
 
+// parseHead reads only the tag and the command name.
+func parseHead(raw []byte) Command {
+	s := &scanner{b: raw}
+	c := Command{Tag: s.word()}
+	if s.sp() {
+		c.Verb = strings.ToUpper(s.word())
+		if c.Verb == "UID" && s.sp() {
+			c.Verb += " " + strings.ToUpper(s.word())
+		}
+	}
+	return c
+}
+
 // tagProblem says what is wrong with a tag, or "".
 // tag = 1*<any ASTRING-CHAR except "+"> (RFC 9051 §9).
 func tagProblem(tag string) string {

@@ -136,7 +136,7 @@ func (c *Conversation) nextClient(eof bool) (Unit, bool) {
 	if c.cbuf.Len() == 0 {
 		return Unit{}, false
 	}
-	i := c.cbuf.IndexLF(0)
+	i := c.cbuf.NextLF()
 	var line []byte
 	var probs []string
 	switch {
@@ -227,7 +227,7 @@ func (c *Conversation) nextServer(eof bool) (Unit, bool) {
 	if c.sbuf.Len() == 0 {
 		return Unit{}, false
 	}
-	i := c.sbuf.IndexLF(0)
+	i := c.sbuf.NextLF()
 	var line []byte
 	var probs []string
 	switch {

@@ -30,3 +30,22 @@ func BenchmarkConversationData(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLongLineByteByByte feeds a 60 KiB command line a byte at a
+// time: finding its end must cost linear time.
+func BenchmarkLongLineByteByByte(b *testing.B) {
+	line := append(append([]byte("NOOP "), bytes.Repeat([]byte("x"), 60<<10)...), "\r\n"...)
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		c := NewConversation()
+		n := 0
+		for i := range line {
+			for _, u := range c.Client(line[i : i+1]) {
+				n += len(u.Raw)
+			}
+		}
+		if n != len(line) {
+			b.Fatalf("%d of %d bytes", n, len(line))
+		}
+	}
+}

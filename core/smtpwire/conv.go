@@ -182,7 +182,7 @@ func (c *Conversation) nextClient(eof bool) (Unit, bool) {
 }
 
 func (c *Conversation) nextLine(eof bool) (Unit, bool) {
-	i := c.cbuf.IndexLF(0)
+	i := c.cbuf.NextLF()
 	if i < 0 || i >= MaxLine {
 		switch {
 		case c.cbuf.Len() > MaxLine:
@@ -449,7 +449,7 @@ func (c *Conversation) nextServer(eof bool) (Unit, bool) {
 		return Unit{}, false
 	}
 	if c.scut {
-		i := c.sbuf.IndexLF(0)
+		i := c.sbuf.NextLF()
 		switch {
 		case i >= 0:
 			c.scut = false

@@ -9,8 +9,9 @@ import "bytes"
 
 // Buf holds bytes not yet taken.
 type Buf struct {
-	b []byte
-	r int // read offset into b
+	b       []byte
+	r       int // read offset into b
+	scanned int // unread bytes already searched for LF without success
 }
 
 // Write appends p. It never fails.
@@ -44,6 +45,17 @@ func (b *Buf) IndexLF(from int) int {
 	return from + i
 }
 
+// NextLF returns the index, relative to the unread bytes, of the first
+// LF, or -1. It remembers how far it searched, so that a line arriving a
+// byte at a time costs linear time, not quadratic.
+func (b *Buf) NextLF() int {
+	i := b.IndexLF(b.scanned)
+	if i < 0 {
+		b.scanned = b.Len()
+	}
+	return i
+}
+
 // Take returns a copy of the next n unread bytes and consumes them.
 func (b *Buf) Take(n int) []byte {
 	if n > b.Len() {
@@ -51,6 +63,7 @@ func (b *Buf) Take(n int) []byte {
 	}
 	out := bytes.Clone(b.b[b.r : b.r+n])
 	b.r += n
+	b.scanned = max(0, b.scanned-n)
 	if b.r == len(b.b) {
 		b.b = b.b[:0]
 		b.r = 0
