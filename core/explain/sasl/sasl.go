@@ -111,6 +111,9 @@ func Client(mechName string, n int, b64, lastChallenge string) Message {
 			return m
 		}
 		authz, user, pass := parts[0], parts[1], parts[2]
+		if strings.Contains(pass, "\x00") {
+			m.Problems = append(m.Problems, "a PLAIN message has exactly two NUL bytes; the password may not contain one (RFC 4616 §2)")
+		}
 		m.Secret = pass
 		m.Display = enc([]byte(authz + "\x00" + user + "\x00" + explain.Mask))
 		m.Summary = fmt.Sprintf("PLAIN authzid=%q user=%q password=%s", authz, user, explain.Mask)

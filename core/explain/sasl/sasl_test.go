@@ -91,7 +91,7 @@ func FuzzClient(f *testing.F) {
 			return
 		}
 		p := strings.SplitN(string(raw), "\x00", 3)
-		if len(p) != 3 || len(p[2]) < 3 || strings.Contains(p[0]+"\x00"+p[1]+"\x00"+plainProse(), p[2]) {
+		if len(p) != 3 || len(p[2]) < 3 || strings.Contains(p[2], "\x00") || strings.Contains(p[0]+"\x00"+p[1]+"\x00"+plainProse(), p[2]) {
 			return
 		}
 		m := Client("PLAIN", 1, msg, "")
