@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,31 +223,37 @@ globalThis.benchPostal = async (name) => {
 // BenchmarkMIMEExplorer50MB opens a 50 MB message (a dozen base64
 // attachments) in the explorer through the file input, as a user would,
 // and reports the time until its tree is on screen and the longest task
-// the page's main thread ran meanwhile (the parse runs in the worker; a
-// task over 50 ms is what browsers call a long task, one the user can feel).
+// the page's main thread ran meanwhile (the file is read and parsed in the
+// worker; a task over 50 ms is what browsers call a long task, one the
+// user can feel). Two files alternate so each round is a fresh open.
 func BenchmarkMIMEExplorer50MB(b *testing.B) {
-	file := filepath.Join(b.TempDir(), "large.eml")
-	if err := os.WriteFile(file, mimetest.Large(50<<20, 12), 0o644); err != nil {
-		b.Fatal(err)
+	dir := b.TempDir()
+	data := mimetest.Large(50<<20, 12)
+	files := []string{filepath.Join(dir, "large-a.eml"), filepath.Join(dir, "large-b.eml")}
+	for _, f := range files {
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
 	env := browsertest.Start(b, browsertest.Options{Timeout: 10 * 60e9})
 	env.WaitReady(b)
 	if err := chromedp.Do(env.Ctx, chromedp.Click(chromedp.ID("nav-message"))); err != nil {
 		b.Fatal(err)
 	}
-	var open, longest, selectMs float64
+	var open, selectMs []float64
+	var longest []float64
 	for i := 0; i < b.N; i++ {
+		file := files[i%2]
 		if err := chromedp.Do(env.Ctx,
 			chromedp.Evaluate[chromedp.Void](`(() => {
 				window.benchLong = [];
 				window.benchObs?.disconnect();
 				window.benchObs = new PerformanceObserver((l) => { for (const e of l.getEntries()) benchLong.push(e.duration); });
 				benchObs.observe({type: "longtask"});
-				document.querySelector("#mime-summary")?.remove();
 				window.benchT0 = performance.now();
 			})()`),
 			chromedp.SetUploadFiles(chromedp.ID("mime-file"), []string{file}, chromedp.NodeReady),
-			chromedp.Poll[chromedp.Void](`!!document.querySelector("#mime-summary") && !!document.querySelector('#mime-tree .tree-row[data-path="13"]') && !!document.querySelector("#mime-raw .raw-row")`),
+			chromedp.Poll[chromedp.Void](fmt.Sprintf(`!!document.querySelector("#mime-summary")?.textContent.includes(%q) && !!document.querySelector('#mime-tree .tree-row[data-path="13"]') && !!document.querySelector("#mime-raw .raw-row")`, filepath.Base(file))),
 		); err != nil {
 			b.Fatalf("open: %v\n%s", err, env.Text(b, "body"))
 		}
@@ -254,7 +261,7 @@ func BenchmarkMIMEExplorer50MB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		open += ms
+		open = append(open, ms)
 		// Select the last attachment: its 3 MB body comes from the worker for
 		// the download link, its bytes are highlighted in the raw view.
 		if err := chromedp.Do(env.Ctx,
@@ -264,21 +271,27 @@ func BenchmarkMIMEExplorer50MB(b *testing.B) {
 		); err != nil {
 			b.Fatalf("select: %v", err)
 		}
-		ms, err = chromedp.Run(env.Ctx, chromedp.Evaluate[float64](`performance.now() - benchT0`))
-		if err != nil {
+		if ms, err = chromedp.Run(env.Ctx, chromedp.Evaluate[float64](`performance.now() - benchT0`)); err != nil {
 			b.Fatal(err)
 		}
-		selectMs += ms
+		selectMs = append(selectMs, ms)
 		lt, err := chromedp.Run(env.Ctx, chromedp.Evaluate[float64](`Math.max(0, ...benchLong)`))
 		if err != nil {
 			b.Fatal(err)
 		}
-		longest = max(longest, lt)
+		longest = append(longest, lt)
 	}
 	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(open/float64(b.N), "ms-to-tree")
-	b.ReportMetric(selectMs/float64(b.N), "ms-select-attachment")
-	b.ReportMetric(longest, "ms-longest-main-thread-task")
+	b.ReportMetric(median(open), "ms-to-tree")
+	b.ReportMetric(median(selectMs), "ms-select-attachment")
+	b.ReportMetric(median(longest), "ms-longest-task-median")
+	b.ReportMetric(slices.Max(longest), "ms-longest-task-max")
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // postalInNode runs postal-mime in node on the same bytes (fetched from the

@@ -7,7 +7,7 @@ import { type Load, useBlobURL, usePartBytes } from "./hooks";
 import { type MimeNode, header, humanSize, pathLabel } from "./model";
 import { body, index, select } from "./state";
 
-const MAX_TEXT = 200_000; // characters shown before "show all"
+const MAX_TEXT = 256 << 10; // bytes of text shown before "show all"
 
 /** decoded is the leaf's decoded body as its parent fetched it. */
 export function Content({ node, decoded }: { node: MimeNode; decoded: Load<Uint8Array> }) {
@@ -65,21 +65,22 @@ function TextView({ node }: { node: MimeNode }) {
   return (
     <Loading load={text.value}>
       {(b) => {
-        const s = new TextDecoder().decode(b);
-        const cut = !all.value && s.length > MAX_TEXT;
+        // Decode only what is shown: a 25 MB text part would otherwise cost the page a long task.
+        const cut = !all.value && b.length > MAX_TEXT;
+        const s = new TextDecoder().decode(cut ? b.subarray(0, MAX_TEXT) : b);
         return (
           <>
             <p class="content-note">
-              {node.charset ? `Decoded from ${node.charset} to UTF-8` : "Text"} · {s.length.toLocaleString()} characters
+              {node.charset ? `Decoded from ${node.charset} to UTF-8` : "Text"} · {b.length.toLocaleString()} bytes
               {cut && (
                 <>
                   {" "}
-                  · first {MAX_TEXT.toLocaleString()} shown <button onClick={() => (all.value = true)}>show all</button>
+                  · the first {MAX_TEXT.toLocaleString()} shown <button onClick={() => (all.value = true)}>show all</button>
                 </>
               )}
             </p>
             <pre class="content-text" id="mime-text">
-              {cut ? s.slice(0, MAX_TEXT) : s}
+              {s}
             </pre>
           </>
         );

@@ -1,12 +1,15 @@
 // A part's header fields: raw as on the wire, unfolded, decoded, and what
 // each means with the RFC that defines it. Clicking a field points it out
 // in the raw view.
+import { useSignal } from "@preact/signals";
 import type { Field, MimeNode } from "./model";
 import { focus, select } from "./state";
 
 const MAX_RAW = 4096; // characters of a raw field shown before "…"
+const MAX_FIELDS = 300; // fields listed before "show all"
 
 export function Headers({ node }: { node: MimeNode }) {
+  const all = useSignal(false);
   if (node.headers.length === 0) {
     return (
       <p class="empty">
@@ -16,12 +19,18 @@ export function Headers({ node }: { node: MimeNode }) {
     );
   }
   const f = focus.value;
+  const shown = all.value ? node.headers : node.headers.slice(0, MAX_FIELDS);
   return (
-    <ol class="mime-headers" id="mime-headers">
-      {node.headers.map((h, i) => (
-        <HeaderField key={i} node={node} field={h} active={!!f && f.source === node.rangesIn && f.start === h.range[0] && f.end === h.range[1]} />
-      ))}
-    </ol>
+    <>
+      <ol class="mime-headers" id="mime-headers">
+        {shown.map((h, i) => (
+          <HeaderField key={i} node={node} field={h} active={!!f && f.source === node.rangesIn && f.start === h.range[0] && f.end === h.range[1]} />
+        ))}
+      </ol>
+      {shown.length < node.headers.length && (
+        <button onClick={() => (all.value = true)}>show all {node.headers.length.toLocaleString()} fields</button>
+      )}
+    </>
   );
 }
 

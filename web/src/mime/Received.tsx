@@ -15,9 +15,10 @@ export function Received({ node }: { node: MimeNode }) {
   if (hops.length === 0) return <p class="empty">No Received fields: the message has not passed through a mail server (or they were removed).</p>;
   return (
     <ol class="mime-hops" id="mime-hops">
-      {hops.map((h, i) => (
+      {hops.slice(0, 300).map((h, i) => (
         <HopItem key={i} node={node} hop={h} n={i + 1} />
       ))}
+      {hops.length > 300 && <li>… {hops.length - 300} more hops</li>}
     </ol>
   );
 }
