@@ -126,6 +126,8 @@ func paste(t *testing.T, env *browsertest.Env, msg string) {
 		ta.dispatchEvent(new Event("input", {bubbles: true}));
 	})()`, jsString(msg))
 	if err := chromedp.Do(env.Ctx,
+		// With a message open the paste box is behind "Paste a message…".
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#mime-paste") || document.querySelector("#mime-paste-toggle").click()`),
 		chromedp.WaitVisible(chromedp.ID("mime-paste")),
 		chromedp.Evaluate[chromedp.Void](js),
 		chromedp.Poll[chromedp.Void](`!document.querySelector("#mime-explore").disabled`),
@@ -462,6 +464,18 @@ func TestMIMERemoteContentBlocked(t *testing.T) {
 	}
 	if hits.Load() == 0 {
 		t.Error("allowing remote images fetched nothing")
+	}
+	// The permission was for that message: the same HTML opened again is blocked again.
+	time.Sleep(300 * time.Millisecond)
+	before := hits.Load()
+	paste(t, env, m.raw)
+	selectPart(t, env, "1.1")
+	if err := chromedp.Do(env.Ctx, chromedp.WaitVisible(chromedp.ID("mime-allow-remote"))); err != nil {
+		t.Errorf("reopened message: remote images not blocked again: %v", err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := hits.Load(); n != before {
+		t.Errorf("reopened message fetched %d remote resource(s) without being allowed", n-before)
 	}
 }
 

@@ -10,12 +10,13 @@ import { Received } from "./Received";
 import { saveBytes, useBlobURL, usePartBytes } from "./hooks";
 import { type MimeNode, type Pair, diagCount, humanSize, pathLabel, saveName } from "./model";
 import { bytesToText } from "./rows";
-import { body, reportError, select, selectedNode } from "./state";
+import { body, doc, msgIndex, reportError, select, selectedNode } from "./state";
 
 export function Details() {
   const n = selectedNode.value;
   if (!n) return <div class="mime-details" id="mime-details" />;
-  return <NodeDetails key={n.path} node={n} />;
+  // Keyed by message too: nothing (such as "remote images allowed") carries over to another message.
+  return <NodeDetails key={`${doc.value?.id}:${msgIndex.value}:${n.path}`} node={n} />;
 }
 
 function NodeDetails({ node: n }: { node: MimeNode }) {

@@ -153,7 +153,9 @@ export function select(path: string, f: Focus | null = null) {
   const n = selectedNode.value;
   if (n && n.rangesIn !== "input" && !sources.value.has(n.rangesIn)) {
     const owner = n.rangesIn.slice("decoded:".length);
+    const m0 = model.value;
     body(owner, "body").then((b) => {
+      if (model.value !== m0) return; // another message was opened meanwhile
       const m = new Map(sources.value);
       m.set(n.rangesIn, b);
       sources.value = m;
