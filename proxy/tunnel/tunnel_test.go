@@ -3,11 +3,7 @@ package tunnel
 import (
 	"bytes"
 	"crypto/rand"
-	"errors"
-	"io"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,49 +11,9 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// echoServer accepts connections on loopback and echoes every byte.
-func echoServer(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(c, c); c.Close() }()
-		}
-	}()
-	return ln.Addr().String()
-}
-
-func newServer(t *testing.T, allow ...string) *httptest.Server {
-	t.Helper()
-	var al AllowList
-	if err := al.Allow(allow...); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(&Handler{Policy: &al})
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func dial(t *testing.T, srv *httptest.Server, target string, hdr http.Header) (*websocket.Conn, *http.Response, error) {
-	t.Helper()
-	host, port, _ := net.SplitHostPort(target)
-	u := "ws" + strings.TrimPrefix(srv.URL, "http") + "/tunnel?host=" + host + "&port=" + port
-	d := websocket.Dialer{Subprotocols: []string{"binary"}, HandshakeTimeout: 5 * time.Second}
-	return d.Dial(u, hdr)
-}
-
 func TestTunnelEcho(t *testing.T) {
-	echo := echoServer(t)
-	srv := newServer(t, echo)
-	ws, resp, err := dial(t, srv, echo, nil)
+	e := newEnv(t, Config{})
+	ws, resp, err := dialWS(e.url(e.echoTarget()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +38,9 @@ func TestTunnelEcho(t *testing.T) {
 		if typ != websocket.BinaryMessage {
 			t.Fatalf("message type %d, want binary", typ)
 		}
+		if len(b) > bufSize {
+			t.Fatalf("message of %d bytes, more than the %d-byte buffer", len(b), bufSize)
+		}
 		got.Write(b)
 	}
 	if !bytes.Equal(got.Bytes(), want) {
@@ -89,62 +48,11 @@ func TestTunnelEcho(t *testing.T) {
 	}
 }
 
-func TestTunnelRefusals(t *testing.T) {
-	echo := echoServer(t)
-	srv := newServer(t, echo)
-	closed, _ := net.Listen("tcp", "127.0.0.1:0")
-	closedAddr := closed.Addr().String()
-	closed.Close()
-	var al AllowList
-	al.Allow(closedAddr)
-	dead := httptest.NewServer(&Handler{Policy: &al})
-	defer dead.Close()
-
-	tests := []struct {
-		name   string
-		srv    *httptest.Server
-		target string
-		code   int
-		reason string
-	}{
-		{"not allowed", srv, "127.0.0.1:25", ClosePolicy, "blocked: "},
-		{"no port", srv, "127.0.0.1:0", ClosePolicy, "bad request"},
-		{"unreachable", dead, closedAddr, CloseDial, "unreachable: "},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ws, _, err := dial(t, tt.srv, tt.target, nil)
-			if err != nil {
-				t.Fatalf("handshake failed: %v; a refusal must upgrade, then close with a reason", err)
-			}
-			defer ws.Close()
-			ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-			_, _, err = ws.ReadMessage()
-			var ce *websocket.CloseError
-			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want a close frame", err)
-			}
-			if ce.Code != tt.code || !strings.HasPrefix(ce.Text, tt.reason) {
-				t.Errorf("close %d %q, want %d %q...", ce.Code, ce.Text, tt.code, tt.reason)
-			}
-		})
-	}
-}
-
-func TestTunnelForeignOrigin(t *testing.T) {
-	echo := echoServer(t)
-	srv := newServer(t, echo)
-	_, resp, err := dial(t, srv, echo, http.Header{"Origin": {"https://evil.example"}})
-	if err == nil {
-		t.Fatal("a foreign origin was let through")
-	}
-	if resp == nil || resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("resp = %v, want 403", resp)
-	}
-}
-
 func TestTunnelTargetCloses(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer ln.Close()
 	go func() {
 		c, err := ln.Accept()
@@ -153,46 +61,77 @@ func TestTunnelTargetCloses(t *testing.T) {
 			c.Close()
 		}
 	}()
-	srv := newServer(t, ln.Addr().String())
-	ws, _, err := dial(t, srv, ln.Addr().String(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	e := newEnv(t, Config{})
+	e.h.targets.Allow(ln.Addr().String())
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	ws := open(t, e.url(host, port), nil)
 	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, b, err := ws.ReadMessage()
 	if err != nil || string(b) != "220 bye\r\n" {
 		t.Fatalf("got %q, %v", b, err)
 	}
-	_, _, err = ws.ReadMessage()
-	var ce *websocket.CloseError
-	if !errors.As(err, &ce) || ce.Code != CloseTarget {
-		t.Fatalf("err = %v, want a normal close", err)
+	expectClose(t, ws, CloseTarget, "the server closed the connection")
+}
+
+func TestTunnelTextMessageRefused(t *testing.T) {
+	e := newEnv(t, Config{})
+	ws := open(t, e.url(e.echoTarget()), nil)
+	ws.WriteMessage(websocket.TextMessage, []byte("EHLO x\r\n"))
+	expectClose(t, ws, CloseUnsupported, "bad request: the tunnel carries binary messages only")
+}
+
+func TestTunnelUnreachable(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := ln.Addr().String()
+	ln.Close()
+	e := newEnv(t, Config{})
+	e.h.targets.Allow(dead)
+	host, port, _ := net.SplitHostPort(dead)
+	ws := open(t, e.url(host, port), nil)
+	expectClose(t, ws, CloseDial, "unreachable: connection refused")
+	ws = open(t, e.url("nowhere.test", "993"), nil)
+	expectClose(t, ws, CloseDial, "unreachable: no such host")
+}
+
+// TestTunnelLogs checks the open and close lines: every field, the token
+// only as a hash prefix, never a byte of payload.
+func TestTunnelLogs(t *testing.T) {
+	const token = "s3cret-Token-0123456789"
+	tokens, err := NewTokens(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, Config{Tokens: tokens})
+	ws := open(t, e.url("mx.example.test", "993", "token", token), nil)
+	if err := roundTrip(ws, "A1 LOGIN alice hunter2\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, ""), time.Now().Add(time.Second))
+	closeOf(t, ws)
+	waitFor(t, "the close line", func() bool { return strings.Contains(e.logs.String(), "tunnel closed") })
+	logs := e.logs.String()
+	for _, want := range []string{
+		"msg=\"tunnel open\"", "client=127.0.0.1", "token=" + tokens.lookup(token).id, "target=mx.example.test:993", "dialled=" + publicIP,
+		"msg=\"tunnel closed\"", "bytes_up=24", "bytes_down=24", "duration=", "reason=\"the page closed the tunnel\"",
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+	for _, secret := range []string{token, "hunter2", "LOGIN"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q:\n%s", secret, logs)
+		}
 	}
 }
 
-func TestAllowList(t *testing.T) {
-	var al AllowList
-	if err := al.Check("127.0.0.1", 1025); err == nil {
-		t.Error("zero AllowList allowed a target")
-	}
-	if err := al.Allow("LocalHost:1025", "[::1]:143"); err != nil {
-		t.Fatal(err)
-	}
-	for _, ok := range []struct {
-		host string
-		port int
-	}{{"localhost", 1025}, {"::1", 143}, {"[::1]", 143}} {
-		if err := al.Check(ok.host, ok.port); err != nil {
-			t.Errorf("Check(%s, %d) = %v", ok.host, ok.port, err)
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
 		}
-	}
-	if err := al.Check("localhost", 1026); err == nil {
-		t.Error("other port allowed")
-	}
-	for _, bad := range []string{"nohost", "h:0", "h:x", "h:70000"} {
-		if err := al.Allow(bad); err == nil {
-			t.Errorf("Allow(%q) accepted", bad)
-		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package tunnel
+
+import "net"
+
+// readableWaiter does nothing where MSG_PEEK is not available: the read
+// itself waits, holding its buffer.
+type readableWaiter struct{}
+
+func (w *readableWaiter) init(net.Conn) {}
+func (w *readableWaiter) wait() error   { return nil }
