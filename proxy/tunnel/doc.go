@@ -5,9 +5,11 @@
 //
 // GET /tunnel?host=H&port=P upgrades to a WebSocket (RFC 6455) carrying
 // binary messages; the "binary" subprotocol is accepted as websockify
-// does. Bytes from the page go to the server as they arrive; what one read
-// from the server returns goes to the page as one message (at most 32 KiB,
-// a TLS record and its overhead).
+// does. Bytes from the page go to the server as they arrive; what the
+// server has sent goes to the page as one message: up to 32 KiB (a TLS
+// record and its overhead) copied through a pooled buffer, or, on Linux
+// when 32 KiB or more are waiting, up to 256 KiB spliced from socket to
+// socket without entering the proxy (see splice_linux.go).
 //
 // # Deny by default
 //
@@ -46,7 +48,10 @@
 // Handler sends pings and enforces timeouts, and stops when no tunnel is
 // open. ServeHTTP returns once the tunnel runs, so net/http's per-request
 // memory is freed. Copy buffers (32 KiB) come from pools and are held only
-// while bytes are in flight: the server side is waited on with a
-// zero-length peek, so an idle tunnel holds no copy buffer. Handler's
+// while bytes are in flight: the server side is waited on without a
+// buffer (a queue-length query or a one-byte peek from inside the
+// runtime's poller), so an idle tunnel holds no copy buffer and no pipe.
+// The tunnel writes its own frames (frameWriter); gorilla/websocket reads
+// the page's. Handler's
 // methods are safe for concurrent use; Shutdown ends it.
 package tunnel

@@ -75,8 +75,10 @@ type Handler struct {
 	reg      registry
 }
 
-// writePool holds the buffers gorilla/websocket writes messages from.
-var writePool sync.Pool
+// gorillaWritePool holds the buffers gorilla/websocket would write
+// messages from; with a pool it holds none per connection. Tunnels write
+// through frameWriter; gorilla only writes refusals' close frames.
+var gorillaWritePool sync.Pool
 
 // New returns a Handler for cfg.
 func New(cfg Config) *Handler {
@@ -98,8 +100,8 @@ func New(cfg Config) *Handler {
 		// ReadBufferSize 0 keeps net/http's 4 KiB reader for frame
 		// headers; payloads bigger than it are read straight into the
 		// pooled copy buffer.
-		WriteBufferSize:  bufSize,
-		WriteBufferPool:  &writePool,
+		WriteBufferSize:  1024,
+		WriteBufferPool:  &gorillaWritePool,
 		Subprotocols:     []string{"binary"}, // websockify's name for raw bytes
 		HandshakeTimeout: h.limits.HandshakeTimeout,
 		CheckOrigin:      h.checkOrigin,

@@ -12,8 +12,13 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// readPool holds the buffers page-to-server bytes are copied through.
-var readPool = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+// Copy buffers, pooled: readPool for page-to-server bytes, writePool for
+// server-to-page bytes when they are not spliced (room for the frame
+// header in front).
+var (
+	readPool  = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+	writePool = sync.Pool{New: func() any { b := make([]byte, maxHeader+bufSize); return &b }}
+)
 
 // tunnel is one open tunnel: a WebSocket to the page and a TCP connection
 // to the mail server, with a goroutine copying each way (gorilla's pump
@@ -42,6 +47,8 @@ type tunnel struct {
 	reason    atomic.Pointer[closeReason]
 	pumps     atomic.Int32
 	wait      readableWaiter
+	fw        *frameWriter
+	splice    *splicer // nil: copy through a buffer
 }
 
 func (t *tunnel) tokenID() string {
@@ -59,7 +66,22 @@ func (t *tunnel) run() {
 	t.lastPing.Store(now)
 	t.wait.init(t.tcp)
 	t.ws.SetReadLimit(maxMessage)
+	t.fw = newFrameWriter(t.ws.NetConn())
+	t.splice = newSplicer(t.tcp, t.ws.NetConn())
 	t.ws.SetPongHandler(func(string) error { t.lastHeard.Store(time.Now().UnixNano()); return nil })
+	t.ws.SetPingHandler(func(data string) error {
+		t.lastHeard.Store(time.Now().UnixNano())
+		t.fw.control(websocket.PongMessage, []byte(data), time.Now().Add(writeWait))
+		return nil
+	})
+	t.ws.SetCloseHandler(func(code int, _ string) error {
+		var msg []byte // answer with the page's code (RFC 6455 §5.5.1)
+		if code != websocket.CloseNoStatusReceived {
+			msg = websocket.FormatCloseMessage(code, "")
+		}
+		t.fw.control(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+		return nil
+	})
 	t.pumps.Store(2)
 	t.h.startSweeper()
 	go t.pageToServer()
@@ -127,9 +149,9 @@ func copyMessage(w io.Writer, r io.Reader, buf []byte) (n int64, rerr, werr erro
 }
 
 // serverToPage copies what the server sends, one message per read. It
-// waits for the server without holding a buffer, then reads straight
-// into gorilla/websocket's pooled write buffer, so an idle tunnel holds
-// no copy buffer at all.
+// waits for the server without holding a buffer; then the bytes are
+// spliced to the page (Linux, plain TCP) or read into a pooled buffer.
+// An idle tunnel therefore holds no copy buffer at all.
 func (t *tunnel) serverToPage() {
 	defer t.pumpDone()
 	for {
@@ -137,18 +159,18 @@ func (t *tunnel) serverToPage() {
 			t.stop(t.serverEnded(err))
 			return
 		}
-		w, err := t.ws.NextWriter(websocket.BinaryMessage)
-		if err != nil {
-			t.stop(reasonPageClosed)
-			return
+		deadline := time.Now().Add(writeWait)
+		var n int
+		var rerr, werr error
+		if t.splice != nil && t.wait.avail >= spliceMin {
+			n, rerr, werr = t.splice.forward(t.fw, deadline)
+		} else {
+			n, rerr, werr = t.copyOnce(deadline)
 		}
-		t.ws.SetWriteDeadline(time.Now().Add(writeWait))
-		n, rerr := w.(io.ReaderFrom).ReadFrom(oneRead{t.tcp})
-		werr := w.Close()
 		if n > 0 {
 			t.lastData.Store(time.Now().UnixNano())
 			t.h.m.down.Add(float64(n))
-			if t.down.Add(n)+t.up.Load() > t.h.limits.MaxBytes {
+			if t.down.Add(int64(n))+t.up.Load() > t.h.limits.MaxBytes {
 				t.stop(t.bytesReason())
 				return
 			}
@@ -164,6 +186,19 @@ func (t *tunnel) serverToPage() {
 	}
 }
 
+// copyOnce reads once from the server into a pooled buffer and sends
+// what came as one message.
+func (t *tunnel) copyOnce(deadline time.Time) (n int, rerr, werr error) {
+	bp := writePool.Get().(*[]byte)
+	defer writePool.Put(bp)
+	buf := *bp
+	n, rerr = t.tcp.Read(buf[maxHeader:])
+	if n > 0 {
+		werr = t.fw.data(buf[:maxHeader+n], deadline)
+	}
+	return n, rerr, werr
+}
+
 func (t *tunnel) serverEnded(err error) *closeReason {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return reasonTargetClosed
@@ -175,20 +210,6 @@ func (t *tunnel) bytesReason() *closeReason {
 	return reason(CloseLimit, "session_bytes", "limit: %s per tunnel", formatBytes(t.h.limits.MaxBytes))
 }
 
-// oneRead reads once and then reports EOF, so that a message writer's
-// ReadFrom sends what one read of the server returned as one message.
-type oneRead struct{ c net.Conn }
-
-func (o oneRead) Read(p []byte) (int, error) {
-	n, err := o.c.Read(p)
-	if err == nil {
-		err = io.EOF
-	} else if err == io.EOF {
-		err = io.ErrUnexpectedEOF // the server closed: not the end of this message only
-	}
-	return n, err
-}
-
 // stop ends the tunnel for cr (the first reason wins): it tells the page
 // why, closes the server connection, and gives the page closeLinger to
 // answer the close frame before the pumps give up.
@@ -197,7 +218,7 @@ func (t *tunnel) stop(cr *closeReason) {
 		return
 	}
 	if cr.sendClose {
-		t.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(cr.code, clip(cr.text)), time.Now().Add(time.Second))
+		t.fw.control(websocket.CloseMessage, websocket.FormatCloseMessage(cr.code, clip(cr.text)), time.Now().Add(time.Second))
 	}
 	t.tcp.Close()
 	nc := t.ws.NetConn()
@@ -244,6 +265,6 @@ func (t *tunnel) ping() {
 	}
 	go func() {
 		defer t.pinging.Store(false)
-		t.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+		t.fw.control(websocket.PingMessage, nil, time.Now().Add(writeWait))
 	}()
 }

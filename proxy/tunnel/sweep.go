@@ -102,6 +102,7 @@ func (h *Handler) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 		h.reg.cancel()
+		drainPipes()
 		return nil
 	case <-ctx.Done():
 	}
@@ -112,6 +113,7 @@ func (h *Handler) Shutdown(ctx context.Context) error {
 		}
 	}
 	<-done
+	drainPipes()
 	return ctx.Err()
 }
 

@@ -6,7 +6,7 @@ import "net"
 
 // readableWaiter does nothing where MSG_PEEK is not available: the read
 // itself waits, holding its buffer.
-type readableWaiter struct{}
+type readableWaiter struct{ avail int }
 
 func (w *readableWaiter) init(net.Conn) {}
 func (w *readableWaiter) wait() error   { return nil }

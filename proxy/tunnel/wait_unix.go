@@ -9,15 +9,16 @@ import (
 )
 
 // readableWaiter waits until a TCP connection has bytes (or EOF, or an
-// error) to read, without a buffer: it peeks one byte with MSG_PEEK from
-// inside the runtime's poller. An idle tunnel therefore holds no copy
+// error) to read, without a buffer: from inside the runtime's poller it
+// asks how many bytes are queued (Linux) or peeks one with MSG_PEEK. An idle tunnel therefore holds no copy
 // buffer while it waits; the buffer is taken from a pool once data is
 // there.
 type readableWaiter struct {
-	rc   syscall.RawConn
-	fn   func(fd uintptr) bool
-	peek [1]byte
-	err  error
+	rc    syscall.RawConn
+	fn    func(fd uintptr) bool
+	peek  [1]byte
+	err   error
+	avail int // bytes known to be waiting, when wait returned nil
 }
 
 func (w *readableWaiter) init(c net.Conn) {
@@ -36,6 +37,11 @@ func (w *readableWaiter) init(c net.Conn) {
 // try is called by the poller; returning false means "not yet: wait for
 // readability and call again".
 func (w *readableWaiter) try(fd uintptr) bool {
+	if n, ok := inq(int(fd)); ok && n > 0 {
+		w.avail, w.err = n, nil
+		return true
+	}
+	w.avail = 0
 	for {
 		n, _, err := syscall.Recvfrom(int(fd), w.peek[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 		switch {
