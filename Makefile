@@ -7,7 +7,7 @@ VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 export PATH := $(GOROOT)/lib/wasm:$(PATH)
 
-.PHONY: all build run deps wasm web test test-deps fmt-check vet test-go test-wasm typecheck check-imports bench fuzz clean
+.PHONY: all build run deps wasm web test test-deps fmt-check vet test-go test-wasm typecheck check-imports bench fuzz clean soak bench-proxy
 
 all: build
 
@@ -31,7 +31,7 @@ web: deps wasm
 	$(GO) run ./web/build -wasm bin/mailwire.wasm -out proxy/webapp/dist
 
 ## test: every check and test; the browser tests need the built page.
-test: test-deps build fmt-check vet check-imports typecheck test-go test-wasm
+test: test-deps build fmt-check vet check-imports typecheck test-go test-wasm soak
 	@echo "make test: all checks passed"
 
 test-deps:
@@ -60,18 +60,27 @@ typecheck: deps
 test-go:
 	MAILWIRE_PEERS=$${MAILWIRE_PEERS:-$$(bash scripts/peers.sh)} $(GO) test -race -count=1 -timeout 20m ./...
 
+# The tunnel's soak at full size (1,000 tunnels, 3 MiB each way), without
+# the race detector, which test-go runs it under at 512 KiB a tunnel.
+soak:
+	$(GO) test -count=1 -run '^TestSoak$$' -timeout 10m ./proxy/tunnel/
+
 # The core's tests again, compiled to WebAssembly and run in node.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./core/...
 
 ## bench: figures for docs/BENCHMARKS.md.
-bench: build
+bench: build bench-proxy
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./proxy/e2e/
 	$(GO) test -run '^$$' -bench . ./core/... ./proxy/sandbox/...
 
+# Mailwire's tunnel against websockify with ../shared/bench/proxyprobe.
+bench-proxy:
+	bash scripts/bench-proxy.sh
+
 FUZZTIME ?= 60s
 fuzz:
-	@for pkg in $$($(GO) list ./core/... ./proxy/sandbox/pop3); do \
+	@for pkg in $$($(GO) list ./core/... ./proxy/sandbox/pop3 ./proxy/tunnel/...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; done
