@@ -157,6 +157,9 @@ func (s *Server) setupTunnel() error {
 	if tc.TokenFile == "" && !loopbackAddr(s.cfg.Addr) {
 		return fmt.Errorf("server: listening on %s reaches beyond this machine; that needs a token file (--tokens) so that only your students can use the tunnel", s.cfg.Addr)
 	}
+	if tc.TokenFile == "" && len(tc.TrustedProxies) > 0 {
+		return fmt.Errorf("server: a trusted reverse proxy makes the tunnel reachable beyond this machine; that needs a token file (--tokens) too")
+	}
 	rules := tc.Rules
 	if tc.RulesFile != "" {
 		data, err := os.ReadFile(tc.RulesFile)

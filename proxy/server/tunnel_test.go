@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,11 +83,12 @@ func TestBadTunnelConfig(t *testing.T) {
 	tokens := filepath.Join(dir, "tokens")
 	os.WriteFile(tokens, []byte("short\n"), 0o600)
 	for name, cfg := range map[string]Config{
-		"bad rules file":      {Tunnel: TunnelConfig{RulesFile: rules}},
-		"missing rules file":  {Tunnel: TunnelConfig{RulesFile: filepath.Join(dir, "none")}},
-		"no valid token":      {Tunnel: TunnelConfig{TokenFile: tokens}},
-		"bad --allow":         {Allow: []string{"x:y"}},
-		"missing certificate": {TLSCert: filepath.Join(dir, "cert.pem"), TLSKey: filepath.Join(dir, "key.pem")},
+		"bad rules file":       {Tunnel: TunnelConfig{RulesFile: rules}},
+		"missing rules file":   {Tunnel: TunnelConfig{RulesFile: filepath.Join(dir, "none")}},
+		"no valid token":       {Tunnel: TunnelConfig{TokenFile: tokens}},
+		"bad --allow":          {Allow: []string{"x:y"}},
+		"proxy without tokens": {Tunnel: TunnelConfig{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}},
+		"missing certificate":  {TLSCert: filepath.Join(dir, "cert.pem"), TLSKey: filepath.Join(dir, "key.pem")},
 	} {
 		cfg.Addr = "127.0.0.1:0"
 		if s, err := Start(cfg); err == nil {

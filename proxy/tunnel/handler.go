@@ -58,6 +58,8 @@ type Config struct {
 	Limits Limits
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
 	// client. Requests from elsewhere are keyed by their own address.
+	// Forwarded requests are refused in local mode (no Tokens) whatever
+	// this says.
 	TrustedProxies []netip.Prefix
 	Logger         *slog.Logger
 }
@@ -178,8 +180,7 @@ func (h *Handler) admit(t *tunnel, r *http.Request, q url.Values, now time.Time)
 	if !h.reg.allowRate(t.addrKey, now) {
 		return reason(CloseTryAgain, "rate", "limit: %d new tunnels per minute", h.limits.PerMinute)
 	}
-	if h.cfg.Tokens == nil && len(h.cfg.TrustedProxies) == 0 &&
-		(r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "") {
+	if h.cfg.Tokens == nil && (r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "") {
 		// A reverse proxy in front of a server without tokens would make
 		// it an open proxy for whoever reaches the reverse proxy.
 		return reasonForwarded

@@ -28,10 +28,11 @@ func TestLimits(t *testing.T) {
 		{name: "per token", cfg: Config{Limits: Limits{PerToken: 2}}, query: []string{"token", goodToken}, allow: 2,
 			code: CloseTryAgain, reason: "limit: 2 tunnels per token"},
 		{name: "total", cfg: Config{Limits: Limits{Total: 4}, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}},
-			hdr: forwardedFrom, allow: 4, code: CloseTryAgain, reason: "limit: 4 tunnels on this server"},
+			query: []string{"token", goodToken}, hdr: forwardedFrom, allow: 4, code: CloseTryAgain, reason: "limit: 4 tunnels on this server"},
 		{name: "per forwarded address", cfg: Config{Limits: Limits{PerAddress: 2}, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}},
-			hdr: func(int) http.Header { return forwardedFrom(7) }, allow: 2, code: CloseTryAgain, reason: "limit: 2 tunnels per address"},
+			query: []string{"token", goodToken}, hdr: func(int) http.Header { return forwardedFrom(7) }, allow: 2, code: CloseTryAgain, reason: "limit: 2 tunnels per address"},
 		{name: "per IPv6 /64", cfg: Config{Limits: Limits{PerAddress: 2}, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}},
+			query: []string{"token", goodToken},
 			hdr: func(i int) http.Header {
 				return http.Header{"X-Forwarded-For": {"2001:db8:1:2::" + string(rune('a'+i))}}
 			}, allow: 2,

@@ -95,7 +95,8 @@ func matrixCases() []matrixCase {
 		{name: "shared mode, same non-loopback origin", cfg: shared, host: "mx.example.test", port: "993",
 			query: []string{"token", goodToken}, hdr: origin("https://mail.example.edu", "mail.example.edu")},
 		{name: "trusted proxy forwards", host: "mx.example.test", port: "993", hdr: http.Header{"X-Forwarded-For": {"203.0.113.9"}},
-			cfg: func(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} }},
+			query: []string{"token", goodToken},
+			cfg:   func(c *Config) { shared(c); c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} }},
 	}
 	refused := []matrixCase{
 		{name: "port 25", host: "mx.example.test", port: "25", code: ClosePolicy, reason: "blocked: port 25 (SMTP relay) is not allowed"},
@@ -126,6 +127,9 @@ func matrixCases() []matrixCase {
 			code: ClosePolicy, reason: "auth: unknown token"},
 		{name: "token checked before target", cfg: shared, host: "10.0.0.1", port: "993", code: ClosePolicy, reason: "auth: this server needs a token"},
 		{name: "reverse proxy without tokens", host: "mx.example.test", port: "993", hdr: http.Header{"X-Forwarded-For": {"203.0.113.9"}},
+			code: ClosePolicy, reason: "blocked: request came through a proxy"},
+		{name: "trusted reverse proxy without tokens", host: "mx.example.test", port: "993", hdr: http.Header{"Forwarded": {"for=203.0.113.9"}},
+			cfg:  func(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} },
 			code: ClosePolicy, reason: "blocked: request came through a proxy"},
 	}
 	for _, b := range blockedAddrs {
