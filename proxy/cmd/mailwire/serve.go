@@ -115,7 +115,7 @@ func tunnelFlags(fs *flag.FlagSet) *tunnelFlagSet {
 	fs.Var(&f.ports, "port", "mail `port`s the tunnel may reach, replacing 465,587,993,995,143,110 (repeatable or comma-separated)")
 	fs.Var(&f.allowHosts, "allow-host", "only let the tunnel reach this `host` (exact name, or .example.org for any name below it; repeatable)")
 	fs.Var(&f.denyHosts, "deny-host", "never let the tunnel reach this `host` (same syntax; repeatable)")
-	fs.Var(&f.trustProxies, "trust-proxy", "reverse proxy `address or CIDR` whose X-Forwarded-For names the client (repeatable)")
+	fs.Var(&f.trustProxies, "trust-proxy", "reverse proxy `address or CIDR` whose X-Forwarded-For names the client (repeatable; needs --tokens)")
 	return f
 }
 
