@@ -369,6 +369,19 @@ func (s *Session) SendMail(ctx context.Context, from string, to []string, msg []
 	return r, nil
 }
 
+// SendMessage sends a message after the server's 354 (SMTP DATA):
+// dot-stuffed (RFC 5321 §4.5.2), CR LF line ends, ended by the "." line.
+// It returns the server's answer to the whole message.
+func (s *Session) SendMessage(ctx context.Context, msg []byte) (Result, error) {
+	if s.proto != ProtoSMTP {
+		return Result{}, ErrProtocol
+	}
+	if s.State().Awaiting != "data" {
+		return Result{}, fmt.Errorf("session: the server is not waiting for a message: send DATA and wait for 354 first")
+	}
+	return s.Send(ctx, string(smtpwire.Stuff(msg)))
+}
+
 func refusal(r Result, err error, what string) error {
 	if err != nil {
 		return err

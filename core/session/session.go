@@ -525,7 +525,7 @@ func (s *Session) handshake(ctx context.Context, implicit bool) error {
 	}
 	s.conn = tc
 	dropped := s.d.SetTLS()
-	e.Summary = fmt.Sprintf("TLS %s, %s", info.Version, info.CipherSuite)
+	e.Summary = fmt.Sprintf("%s, %s", info.Version, info.CipherSuite)
 	if info.ALPN != "" {
 		e.Summary += ", ALPN " + info.ALPN
 	}

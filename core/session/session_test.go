@@ -406,6 +406,37 @@ func TestSendMail(t *testing.T) {
 	}
 }
 
+func TestSendMessage(t *testing.T) {
+	conn := scripted(t,
+		send("220 mx ESMTP\r\n"),
+		expect("DATA"), send("503 5.5.1 MAIL first\r\n"),
+		expect("MAIL FROM:<a@b>"), send("250 ok\r\n"),
+		expect("RCPT TO:<c@d>"), send("250 ok\r\n"),
+		expect("DATA"), send("354 go\r\n"),
+		expect("Subject: s"), expect(""), expect(".."), expect("..x"), expect("y"), expect("."),
+		send("250 2.0.0 queued\r\n"),
+	)
+	s, err := Open(ctxT(t), conn, Options{Proto: ProtoSMTP}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SendMessage(ctxT(t), []byte("x")); err == nil {
+		t.Fatal("SendMessage before 354: no error")
+	}
+	if r, _ := s.Send(ctxT(t), "DATA"); r.Code != 503 {
+		t.Fatalf("DATA before MAIL = %+v", r)
+	}
+	for _, line := range []string{"MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA"} {
+		if _, err := s.Send(ctxT(t), line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, err := s.SendMessage(ctxT(t), []byte("Subject: s\n\n.\n.x\r\ny")); err != nil || r.Code != 250 {
+		t.Fatalf("SendMessage = %+v, %v", r, err)
+	}
+}
+
 func TestPOP3LoginAndRetr(t *testing.T) {
 	conn := scripted(t,
 		send("+OK ready <1.2@x>\r\n"),

@@ -133,6 +133,9 @@ func paste(t *testing.T, env *browsertest.Env, msg string) {
 		chromedp.Poll[chromedp.Void](`!document.querySelector("#mime-explore").disabled`),
 		chromedp.Click(chromedp.ID("mime-explore")),
 		chromedp.WaitVisible(chromedp.CSS(`#mime-tree .tree-row[data-path=""]`)),
+		// The new message is in once its root is selected and nothing is
+		// busy; the tree of a message open before stays visible until then.
+		chromedp.Poll[chromedp.Void](`document.querySelector("#mime-tree .tree-row.selected")?.dataset.path === "" && !document.querySelector("#mime-busy")`),
 	); err != nil {
 		t.Fatalf("paste: %v\npage: %s", err, env.Text(t, "body"))
 	}

@@ -1,15 +1,20 @@
 // The page's handle on the worker: starts it, tracks readiness, routes
 // session events. State lives in signals so components re-render.
 import { signal } from "@preact/signals";
-import type { FromWorker, MimeReply, MimeRequest, OpenOptions, SessionEvent, ToWorker } from "./protocol";
+import type { FromWorker, MimeReply, MimeRequest, OpResult, OpenOptions, SessionEvent, SessionOp, SessionState, ToWorker } from "./protocol";
 
 export const wasmReady = signal(false);
 export const wasmVersion = signal("");
 export const wasmLoadMs = signal(0);
 export const workerError = signal("");
 
-type Listener = (e: SessionEvent) => void;
-const listeners = new Map<number, Listener>();
+/** Where a live session's news goes. */
+export interface SessionListener {
+  event(e: SessionEvent): void;
+  state(s: SessionState): void;
+}
+const listeners = new Map<number, SessionListener>();
+const results = new Map<string, (r: OpResult) => void>();
 let worker: Worker | undefined;
 let nextId = 1;
 
@@ -35,8 +40,17 @@ export function startCore() {
         performance.mark("mailwire-wasm-ready");
         break;
       case "event":
-        listeners.get(msg.id)?.(msg.event);
+        listeners.get(msg.id)?.event(msg.event);
         break;
+      case "state":
+        listeners.get(msg.id)?.state(msg.state);
+        break;
+      case "result": {
+        const key = `${msg.id}/${msg.req}`;
+        results.get(key)?.(msg.result);
+        results.delete(key);
+        break;
+      }
       case "mime":
         mimeWaiting.get(msg.req)?.resolve(msg.reply);
         mimeWaiting.delete(msg.req);
@@ -65,26 +79,48 @@ export function tunnelURL(host: string, port: number): string {
   return u.href;
 }
 
-/** Opens a session; events go to onEvent. Returns the session id. */
-export function openSession(options: Omit<OpenOptions, "url">, onEvent: Listener): number {
+/** Opens a session; its events and states go to the listener. Returns the session id. */
+export function openSession(options: Omit<OpenOptions, "url">, listener: SessionListener): number {
   const id = nextId++;
-  listeners.set(id, onEvent);
+  listeners.set(id, listener);
   post({ type: "open", id, options: { ...options, url: tunnelURL(options.host, options.port) } });
   return id;
 }
 
-export function sendLine(id: number, line: string) {
-  post({ type: "send", id, line });
+let nextReq = 1;
+
+/**
+ * Asks a session to send something; resolves with the server's final
+ * answer (or an error: closed, timed out, cancelled). Operations run one at
+ * a time, in order.
+ */
+export function sessionOp(id: number, op: SessionOp): Promise<OpResult> {
+  const req = nextReq++;
+  return new Promise((resolve) => {
+    results.set(`${id}/${req}`, resolve);
+    post({ type: "op", id, req, op });
+  });
+}
+
+/** Stops waiting for the answer to the operation under way. */
+export function cancelOp(id: number) {
+  post({ type: "cancel", id });
 }
 
 export function closeSession(id: number) {
   post({ type: "close", id });
   listeners.delete(id);
+  for (const [key, resolve] of results) {
+    if (key.startsWith(`${id}/`)) {
+      resolve({ ok: false, error: "the session is closed" });
+      results.delete(key);
+    }
+  }
 }
 
 // The MIME explorer's requests: one reply each, matched by number.
 const mimeWaiting = new Map<number, { resolve: (r: MimeReply) => void; reject: (e: Error) => void }>();
-let nextReq = 1;
+let nextMimeReq = 1;
 
 /**
  * Sends a MIME explorer request to the worker (queued there until the WASM
@@ -92,7 +128,7 @@ let nextReq = 1;
  */
 export function mimeRequest<R extends MimeRequest>(request: R, transfer: Transferable[] = []): Promise<Extract<MimeReply, { op: R["op"] }>> {
   if (!worker) return Promise.reject(new Error("the protocol engine is not running"));
-  const req = nextReq++;
+  const req = nextMimeReq++;
   return new Promise((resolve, reject) => {
     mimeWaiting.set(req, { resolve: resolve as (r: MimeReply) => void, reject });
     post({ type: "mime", req, request }, transfer);

@@ -1,5 +1,38 @@
 // Messages between the page and the worker that runs the Go core.
 
+/** One item of a unit's parsed form (explain.Detail). */
+export interface Detail {
+  name: string;
+  value?: string;
+  explain?: string;
+  rfc?: string;
+}
+
+export interface CertInfo {
+  subject: string;
+  issuer: string;
+  dnsNames?: string[];
+  ips?: string[];
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+  keyType?: string;
+  isCA?: boolean;
+}
+
+/** A TLS handshake's outcome (session.TLSInfo). */
+export interface TLSInfo {
+  version: string;
+  cipherSuite?: string;
+  alpn?: string;
+  serverName?: string;
+  resumed?: boolean;
+  chain?: CertInfo[];
+  verified: boolean;
+  verifyError?: string;
+  implicit?: boolean;
+}
+
 /** One step of a session, as core/session.Event reports it. */
 export interface SessionEvent {
   seq: number;
@@ -7,22 +40,74 @@ export interface SessionEvent {
   time: number; // ms since the epoch
   elapsed: number; // ms since the session started
   kind: string;
-  raw: Uint8Array;
-  summary: string;
-  explain: string;
-  rfc: string;
+  raw: Uint8Array; // the bytes on the wire (a password masked)
+  summary?: string;
+  explain?: string;
+  rfc?: string;
   code?: number;
   verb?: string;
-  lines: string[];
-  problems: string[];
+  lines?: string[];
+  problems?: string[];
+  proto?: string;
+  masked?: boolean;
+  status?: string;
+  enhanced?: string;
+  tag?: string;
+  details?: Detail[];
+  warnings?: string[];
+  state?: string;
+  valid?: string[];
+  message?: Uint8Array; // a whole message this unit carries (DATA, RETR, FETCH BODY[])
+  startTLS?: boolean;
+  tls?: TLSInfo;
+  wireIn?: number; // bytes below TLS so far (encrypted)
+  wireOut?: number;
 }
+
+/** The client state machine (explain.State). */
+export interface SessionState {
+  proto: string;
+  state: string;
+  valid?: string[];
+  learned?: Detail[];
+  tls: boolean;
+  user?: string;
+  waiting: number;
+  awaiting?: string;
+}
+
+export type Proto = "smtp" | "imap" | "pop3";
+export type TLSMode = "none" | "starttls" | "implicit";
 
 export interface OpenOptions {
   url: string; // the tunnel's WebSocket URL, target included
   host: string;
   port: number;
-  proto: string;
-  client?: string;
+  proto: Proto;
+  tls: TLSMode;
+  serverName?: string; // the name the certificate must match; default the host
+  caPEM?: string; // CA certificates trusted besides the built-in roots
+  allowUnverified?: boolean;
+  client?: string; // the EHLO name
+  timeoutMs?: number;
+}
+
+/** What the page asks a live session to do (wasm/session_js.go). */
+export type SessionOp =
+  | { op: "send"; line: string }
+  | { op: "login"; user: string; pass: string }
+  | { op: "sendmail"; from: string; to: string[]; message: string }
+  | { op: "message"; message: string } // after 354: dot-stuffed by the core
+  | { op: "starttls" }
+  | { op: "quit" };
+
+/** The server's final answer to an operation (session.Result). */
+export interface OpResult {
+  ok: boolean;
+  code?: number;
+  status?: string;
+  text?: string;
+  error?: string;
 }
 
 /** What the MIME explorer can ask the worker for (web/src/mime). */
@@ -53,12 +138,15 @@ export type ToWorker =
   | { type: "init"; wasm: string; wasmExec: string }
   | { type: "mime"; req: number; request: MimeRequest }
   | { type: "open"; id: number; options: OpenOptions }
-  | { type: "send"; id: number; line: string }
+  | { type: "op"; id: number; req: number; op: SessionOp }
+  | { type: "cancel"; id: number }
   | { type: "close"; id: number };
 
 export type FromWorker =
   | { type: "ready"; version: string; ms: number }
   | { type: "event"; id: number; event: SessionEvent }
+  | { type: "state"; id: number; state: SessionState }
+  | { type: "result"; id: number; req: number; result: OpResult }
   | { type: "mime"; req: number; reply: MimeReply }
   | { type: "mime-error"; req: number; message: string }
   | { type: "error"; message: string };

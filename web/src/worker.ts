@@ -1,7 +1,7 @@
 // The Web Worker that runs Mailwire's Go core (compiled to WebAssembly), so
 // parsing and sessions never block the page. It only relays messages.
 import { rowStarts } from "./mime/rows";
-import type { FromWorker, MimeReply, MimeRequest, SessionEvent, ToWorker } from "./protocol";
+import type { FromWorker, MimeReply, MimeRequest, OpResult, SessionEvent, SessionOp, SessionState, ToWorker } from "./protocol";
 
 interface GoRuntime {
   importObject: WebAssembly.Imports;
@@ -10,8 +10,9 @@ interface GoRuntime {
 
 interface MailwireAPI {
   version: string;
-  open(id: number, options: object, onEvent: (e: SessionEvent) => void): string | undefined;
-  send(id: number, line: string): string | undefined;
+  open(id: number, options: object, onEvent: (e: SessionEvent) => void, onState: (s: SessionState) => void): string | undefined;
+  op(id: number, req: number, op: SessionOp, onResult: (req: number, r: OpResult) => void): string | undefined;
+  cancel(id: number): void;
   close(id: number): void;
   // The MIME explorer (wasm/mime_js.go): each returns its result or an Error.
   mimeLoad(doc: number, bytes: Uint8Array): string | Error;
@@ -46,10 +47,20 @@ function handle(msg: ToWorker) {
   let err: string | undefined;
   switch (msg.type) {
     case "open":
-      err = api.open(msg.id, msg.options, (event) => post({ type: "event", id: msg.id, event }));
+      err = api.open(
+        msg.id,
+        msg.options,
+        (event) => post({ type: "event", id: msg.id, event }),
+        (state) => post({ type: "state", id: msg.id, state }),
+      );
       break;
-    case "send":
-      err = api.send(msg.id, msg.line);
+    case "op":
+      err = api.op(msg.id, msg.req, msg.op, (req, result) => post({ type: "result", id: msg.id, req, result }));
+      if (err) post({ type: "result", id: msg.id, req: msg.req, result: { ok: false, error: err } });
+      err = undefined;
+      break;
+    case "cancel":
+      api.cancel(msg.id);
       break;
     case "close":
       api.close(msg.id);

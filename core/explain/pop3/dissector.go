@@ -331,7 +331,11 @@ func (d *Dissector) afterResponse(st *explain.Step, p pend, u pop3wire.Unit) {
 			st.StartTLS = true
 		}
 	case "QUIT":
-		if ok || d.c.conf == StateTransaction {
+		// RFC 1939 §6: QUIT in TRANSACTION enters UPDATE, where the
+		// messages marked deleted are removed; the answer reports it.
+		if d.c.conf == StateTransaction {
+			d.c.conf = StateUpdate
+		} else if ok {
 			d.c.conf = StateClosed
 		}
 	case "CAPA":
