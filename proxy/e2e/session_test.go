@@ -100,6 +100,15 @@ func (p *page) typed(line string) bool {
 	return p.answer(line)
 }
 
+// typedLines sends several lines at once (what Shift+Enter builds in the
+// command line), e.g. an IMAP command with a literal.
+func (p *page) typedLines(text string) bool {
+	p.t.Helper()
+	p.set("#command", text)
+	p.eval(`document.querySelector("#send").click()`)
+	return p.answer(strings.SplitN(text, "\n", 2)[0])
+}
+
 func (p *page) answer(what string) bool {
 	p.t.Helper()
 	p.n++
@@ -202,6 +211,11 @@ func TestLiveSandbox(t *testing.T) {
 			t.Fatalf("LOGIN refused:\n%s", p.timeline())
 		}
 		p.noSecret("bob-password")
+		// typed with a literal: the core sends "{5}", waits for "+", then the octets
+		if !p.typedLines("a1 EXAMINE {5}\nINBOX") {
+			t.Fatalf("EXAMINE with a literal refused:\n%s", p.timeline())
+		}
+		p.mustContain("C: a1 EXAMINE {5}", "S: + ", "S: a1 OK [READ-ONLY]")
 		if !p.quick("select", map[string]string{"mailbox": "INBOX"}) {
 			t.Fatalf("SELECT refused:\n%s", p.timeline())
 		}
@@ -266,6 +280,17 @@ func TestLiveSandbox(t *testing.T) {
 			t.Errorf("the message is still in bob's INBOX after DELE and QUIT")
 		}
 	}
+
+	t.Run("Reset", func(t *testing.T) {
+		p.t = t
+		sb.Store().Deliver([]string{"alice"}, []byte("Subject: extra\r\n\r\nx\r\n"))
+		before := len(sb.Store().Messages("alice"))
+		p.eval(`window.confirm = () => true; document.querySelector("#sandbox-reset").click()`)
+		p.wait("the reset", `(document.querySelector(".sandbox-reset-status") || {textContent: ""}).textContent.includes("Sandbox reset")`)
+		if after := len(sb.Store().Messages("alice")); after >= before {
+			t.Errorf("alice has %d messages after the reset, %d before", after, before)
+		}
+	})
 }
 
 // TestLivePeers runs the same sessions against real servers on loopback:

@@ -133,7 +133,7 @@ export function ConnectForm() {
       </details>
       {picked?.sandbox && picked.tls !== "none" && sandbox.value && (
         <p class="trust-note" id="trust-note">
-          🔐 {sandbox.value.trustNote}{" "}
+          <span class="badge tls-badge">TLS</span> {sandbox.value.trustNote}{" "}
           <a href={sandbox.value.caURL} download="mailwire-sandbox-ca.pem">
             The sandbox CA
           </a>

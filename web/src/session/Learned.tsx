@@ -23,7 +23,7 @@ export function Learned() {
         <li>
           {st.tls ? (
             <span>
-              🔒 TLS{t ? ` (${t.version}${t.verified ? ", verified" : ", NOT verified"})` : ""}
+              <span class="badge tls-badge">TLS</span>{t ? ` (${t.version}${t.verified ? ", verified" : ", NOT verified"})` : ""}
               {w && ` · ${w.out} bytes out, ${w.in} bytes in on the wire since the handshake`}
             </span>
           ) : (

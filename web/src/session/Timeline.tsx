@@ -51,7 +51,7 @@ function Step({ e, encrypted }: { e: SessionEvent; encrypted: boolean }) {
         {e.elapsed.toFixed(1)} ms
         {encrypted && (
           <div class="lock" title={`Encrypted on the wire: ${e.wireOut ?? 0} bytes out, ${e.wireIn ?? 0} bytes in since the handshake (TLS records, not the protocol bytes shown)`}>
-            🔒 {fmtBytes(e.wireOut ?? 0)}↑ {fmtBytes(e.wireIn ?? 0)}↓
+            <span class="badge tls-badge">TLS</span> {fmtBytes(e.wireOut ?? 0)}↑ {fmtBytes(e.wireIn ?? 0)}↓
           </div>
         )}
       </div>
@@ -98,7 +98,7 @@ function Step({ e, encrypted }: { e: SessionEvent; encrypted: boolean }) {
       </div>
       <div class="meaning">
         {e.raw.length > 0 && e.summary && <div class="summary">{e.summary}</div>}
-        {e.masked && <div class="masked">🔑 a password was masked here; it went to the server as typed</div>}
+        {e.masked && <div class="masked"><span class="badge">masked</span> a password was masked here; it went to the server as typed</div>}
         {e.warnings?.map((w, i) => (
           <div class="warning" key={i}>
             ⚠ {w}
@@ -144,31 +144,29 @@ function Refs({ refs }: { refs: string }) {
 
 function Details({ e }: { e: SessionEvent }) {
   const list = e.details!;
-  const many = list.length > 4;
-  const body = (
-    <dl class="details">
-      {list.map((d, i) => (
-        <div class="detail" key={i}>
-          <dt>
-            {d.name}
-            {d.value ? <code>{d.value}</code> : null}
-          </dt>
-          {(d.explain || d.rfc) && (
-            <dd>
-              {d.explain} {d.rfc && <Refs refs={d.rfc} />}
-            </dd>
-          )}
-        </div>
-      ))}
-    </dl>
-  );
-  return many ? (
-    <details class="details-box" open={e.dir === "s" && e.kind !== "untagged"}>
-      <summary>{list.length} items</summary>
-      {body}
+  const names = list.map((d) => d.name);
+  return (
+    <details class="details-box" open={selectedSeq.value === e.seq}>
+      <summary>
+        parsed: {names.slice(0, 8).join(", ")}
+        {names.length > 8 ? `, … (${names.length})` : ""}
+      </summary>
+      <dl class="details">
+        {list.map((d, i) => (
+          <div class="detail" key={i}>
+            <dt>
+              {d.name}
+              {d.value ? <code>{d.value}</code> : null}
+            </dt>
+            {(d.explain || d.rfc) && (
+              <dd>
+                {d.explain} {d.rfc && <Refs refs={d.rfc} />}
+              </dd>
+            )}
+          </div>
+        ))}
+      </dl>
     </details>
-  ) : (
-    body
   );
 }
 
