@@ -34,6 +34,9 @@ func TestConnectSandboxSMTP(t *testing.T) {
 		t.Errorf("%d lines starting S: 250- (err %v), want at least 2", n, err)
 	}
 	t.Logf("screenshot: %s", env.Screenshot(t, "connect-sandbox-smtp"))
+	// docs/screenshot.png: the window scrolled to the greeting, as a person sees it
+	chromedp.Run(env.Ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#timeline .kind-greeting").scrollIntoView({block: "start"})`))
+	t.Logf("screenshot: %s", env.ViewScreenshot(t, "connect-sandbox-smtp-view"))
 
 	// A typed command goes to the server and its reply comes back.
 	if err := chromedp.Do(env.Ctx,

@@ -140,6 +140,25 @@ func (e *Env) Screenshot(t testing.TB, name string) string {
 	return p
 }
 
+// ViewScreenshot saves what the window shows (not the whole page) to
+// test-output/NAME.png and returns its path: how a person sees the page,
+// sticky parts where they stay.
+func (e *Env) ViewScreenshot(t testing.TB, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(e.Ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot: %v", err)
+		return ""
+	}
+	dir := filepath.Join(RepoRoot(), "test-output")
+	os.MkdirAll(dir, 0o755)
+	p := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Errorf("screenshot: %v", err)
+	}
+	return p
+}
+
 // RepoRoot is the folder holding go.mod, found from the working directory.
 func RepoRoot() string {
 	dir, _ := os.Getwd()

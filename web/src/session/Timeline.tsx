@@ -51,7 +51,9 @@ function Step({ e, encrypted }: { e: SessionEvent; encrypted: boolean }) {
         {e.elapsed.toFixed(1)} ms
         {encrypted && (
           <div class="lock" title={`Encrypted on the wire: ${e.wireOut ?? 0} bytes out, ${e.wireIn ?? 0} bytes in since the handshake (TLS records, not the protocol bytes shown)`}>
-            <span class="badge tls-badge">TLS</span> {fmtBytes(e.wireOut ?? 0)}↑ {fmtBytes(e.wireIn ?? 0)}↓
+            <span class="badge tls-badge">TLS</span>
+            <br />↑{fmtBytes(e.wireOut ?? 0)}
+            <br />↓{fmtBytes(e.wireIn ?? 0)}
           </div>
         )}
       </div>
