@@ -199,6 +199,15 @@ func TestLiveSandbox(t *testing.T) {
 			t.Errorf("DATA without MAIL was not flagged")
 		}
 		p.mustContain("S: 50") // 503 bad sequence (go-smtp says 502)
+		// the state machine drawn with the current state, and the sequence diagram
+		if st := p.js(`document.querySelector("#state-diagram").dataset.state + "/" + (document.querySelector("#state-diagram .current") ? "on" : "off")`); st != "ready/on" {
+			t.Errorf("state diagram: %q, want ready highlighted", st)
+		}
+		p.eval(`document.querySelector("#tab-sequence").click()`)
+		p.wait("the sequence diagram", `document.querySelectorAll("#sequence .seq-arrow").length >= 10`)
+		t.Logf("screenshot: %s", p.env.ViewScreenshot(t, "live-sandbox-smtp-sequence"))
+		p.eval(`document.querySelector("#sequence .seq-arrow.dir-s").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+		p.wait("the picked step in the timeline", `!!document.querySelector("#timeline .step.selected.dir-s")`)
 		t.Logf("screenshot: %s", p.env.Screenshot(t, "live-sandbox-smtp"))
 		p.quick("quit", nil)
 	})
