@@ -117,8 +117,9 @@ type Session struct {
 	final       *explain.Step // the latest final server unit
 	serverSteps int
 	tagN        int
-	pendingLit  int  // IMAP: octets of a literal the typed input still owes
-	started     bool // the reader was started (or can no longer be)
+	pendingLit  int            // IMAP: octets of a literal the typed input still owes
+	written     []explain.Step // client units written, their events not yet emitted
+	started     bool           // the reader was started (or can no longer be)
 	ctx         context.Context
 	cancel      context.CancelFunc
 }
@@ -218,8 +219,12 @@ func connectRFC(opt Options) string {
 	return "RFC 5321 §3.1"
 }
 
-// send numbers, stamps and emits an event; s.mu is held.
+// send numbers, stamps and emits an event, after the events of the client
+// units already written; s.mu is held.
 func (s *Session) send(e Event) {
+	if len(s.written) > 0 {
+		s.flush()
+	}
 	if e.Proto == "" {
 		e.Proto = string(s.proto)
 	}
@@ -234,6 +239,13 @@ func (s *Session) send(e Event) {
 func (s *Session) broadcast() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// flush emits the events of the client units written so far; s.mu is held.
+func (s *Session) flush() {
+	sts := s.written
+	s.written = nil
+	s.steps(sts)
 }
 
 // steps emits explained units; s.mu is held.
@@ -400,20 +412,25 @@ func (s *Session) fail(format string, a ...any) error {
 	return err
 }
 
-// write feeds bytes to the dissector (so that their events come before
-// any reply) and writes them to the connection.
+// write feeds bytes to the dissector and writes them to the connection.
+// Their events are emitted once the bytes are on their way (explaining and
+// reporting them does not delay the command), and always before any event
+// that follows, such as the reply.
 func (s *Session) write(b []byte) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return ErrClosed
 	}
-	s.steps(s.d.Client(b))
+	s.written = append(s.written, s.d.Client(b)...)
 	c := s.conn
 	s.mu.Unlock()
 	c.SetWriteDeadline(time.Now().Add(s.opt.Timeout))
 	_, err := c.Write(b)
 	c.SetWriteDeadline(time.Time{})
+	s.mu.Lock()
+	s.flush()
+	s.mu.Unlock()
 	if err != nil {
 		return s.fail("session: sending: %v", err)
 	}

@@ -191,7 +191,11 @@ export function CommandLine() {
           placeholder={live ? placeholder : "the connection is closed: Connect again to start a new session"}
           disabled={!live}
           value={line.value}
-          onInput={(e) => (line.value = e.currentTarget.value)}
+          onInput={(e) => {
+            // the Enter that sent the line must not come back as an empty first line
+            if (line.value === "" && e.currentTarget.value === "\n") e.currentTarget.value = "";
+            else line.value = e.currentTarget.value;
+          }}
           onKeyDown={key}
         />
         <button type="submit" id="send" disabled={!live}>

@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { memo } from "preact/compat";
+import { useEffect, useMemo } from "preact/hooks";
 import { hex, visibleLines } from "../bytes";
 import type { SessionEvent, TLSInfo } from "../protocol";
 import { go } from "../router";
@@ -31,12 +32,17 @@ export function Timeline() {
   );
 }
 
-function Step({ e, encrypted }: { e: SessionEvent; encrypted: boolean }) {
+/**
+ * One step. Memoized: a long session re-renders only the steps whose props
+ * or signals changed, not every step for every new event.
+ */
+const Step = memo(function Step({ e, encrypted }: { e: SessionEvent; encrypted: boolean }) {
   const asHex = useSignal(false);
   const all = useSignal(false);
   const hexOn = asHex.value || hexAll.value;
   const sel = selectedSeq.value === e.seq;
-  const lines = e.raw.length > 0 && !hexOn ? visibleLines(e.raw) : [];
+  const text = useMemo(() => (e.raw.length > 0 ? visibleLines(e.raw) : []), [e.raw]);
+  const lines = hexOn ? [] : text;
   const cut = !all.value && lines.length > shownLines;
   return (
     <li
@@ -123,7 +129,7 @@ function Step({ e, encrypted }: { e: SessionEvent; encrypted: boolean }) {
       </div>
     </li>
   );
-}
+});
 
 function Refs({ refs }: { refs: string }) {
   return (

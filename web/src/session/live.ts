@@ -112,6 +112,39 @@ export const wire = computed(() => {
 /** Commands valid now, upper-case, from the client state machine. */
 export const validNow = computed(() => new Set((state.value?.valid ?? []).map((v) => v.toUpperCase())));
 
+// Events reach the timeline at most once per frame: a FETCH of many
+// messages brings hundreds in a burst, and rendering each alone would keep
+// the page's thread (and the next answer) waiting. A state or an answer
+// brings the queued events in first, so the timeline is never behind them.
+let queued: SessionEvent[] = [];
+let frame = 0;
+let timer = 0;
+
+function flushEvents() {
+  if (frame) cancelAnimationFrame(frame);
+  if (timer) clearTimeout(timer);
+  frame = timer = 0;
+  if (queued.length === 0) return;
+  const q = queued;
+  queued = [];
+  batch(() => {
+    events.value = events.value.concat(q);
+    for (const e of q) {
+      if (e.kind === "close") {
+        connected.value = false;
+        pending.value = 0;
+      }
+      if (e.kind === "error" && e.seq === 0) pending.value = 0; // never connected
+    }
+  });
+}
+
+function queueEvent(e: SessionEvent) {
+  queued.push(e);
+  if (!frame) frame = requestAnimationFrame(flushEvents);
+  if (!timer) timer = setTimeout(flushEvents, 100) as unknown as number; // a hidden tab draws no frames
+}
+
 /** Opens a session; the sandbox's CA is trusted for sandbox servers. */
 export function connect(c: Conn, adv: Advanced) {
   disconnect();
@@ -140,18 +173,11 @@ export function connect(c: Conn, adv: Advanced) {
     },
     {
       event(e) {
-        if (sessionId.value !== id) return;
-        batch(() => {
-          events.value = [...events.value, e];
-          if (e.kind === "close") {
-            connected.value = false;
-            pending.value = 0;
-          }
-          if (e.kind === "error" && e.seq === 0) pending.value = 0; // never connected
-        });
+        if (sessionId.value === id) queueEvent(e);
       },
       state(s) {
         if (sessionId.value !== id) return;
+        flushEvents();
         const first = state.value === null;
         batch(() => {
           if (first) {
@@ -178,6 +204,7 @@ export async function run(op: SessionOp, label: string): Promise<OpResult> {
   const result = await sessionOp(id, op);
   const ms = performance.now() - t0;
   if (sessionId.value === id) {
+    flushEvents();
     batch(() => {
       pending.value = Math.max(0, pending.value - 1);
       answer.value = { label, result, ms, n: (answer.value?.n ?? 0) + 1 };
@@ -215,6 +242,7 @@ export function cancel() {
 }
 
 export function disconnect() {
+  flushEvents();
   if (sessionId.value !== null) closeSession(sessionId.value);
   batch(() => {
     sessionId.value = null;
