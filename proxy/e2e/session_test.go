@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/mailwire/mailwire/proxy/internal/browsertest"
 	"github.com/mailwire/mailwire/proxy/server"
 )
@@ -72,8 +73,11 @@ func (p *page) connect(proto, preset string, custom ...string) {
 		}
 	}
 	p.eval(`document.querySelector("#connect").click()`)
-	p.n = 1
-	p.wait("connected", `!!document.querySelector("#last-answer[data-n='1']")`)
+	// connected once answered and nothing is under way (the page says EHLO
+	// itself after a plain SMTP greeting)
+	p.wait("connected", `(() => { const e = document.querySelector("#last-answer");
+		return !!e && +e.dataset.n >= 1 && !document.querySelector("#console-status .waiting"); })()`)
+	fmt.Sscan(p.js(`document.querySelector("#last-answer").dataset.n`), &p.n)
 }
 
 // quick clicks a quick action, fills its fields and sends it, then waits
@@ -399,4 +403,44 @@ func TestLivePeers(t *testing.T) {
 		}
 		p.noSecret("bob-pass")
 	})
+}
+
+// TestConsoleHistoryAndCompletion: Tab completes the commands valid now,
+// Up brings back earlier lines, and a line with a password is not kept.
+func TestConsoleHistoryAndCompletion(t *testing.T) {
+	p := newPage(t, server.Config{})
+	var port int
+	for _, tg := range p.env.Server.Sandbox().Targets() {
+		if tg.Proto == "smtp" && tg.TLS == "none" {
+			port = tg.Port
+		}
+	}
+	p.connect("smtp", fmt.Sprintf("sandbox-smtp-%d-none", port))
+	value := func() string { return p.js(`document.querySelector("#command").value`) }
+	if err := chromedp.Do(p.env.Ctx, chromedp.SendKeys(chromedp.CSS("#command"), "NO"), chromedp.SendKeys(chromedp.CSS("#command"), kb.Tab)); err != nil {
+		t.Fatal(err)
+	}
+	if v := value(); v != "NOOP " {
+		t.Fatalf("Tab after NO gave %q, want %q", v, "NOOP ")
+	}
+	p.set("#command", "")
+	p.typed("NOOP")
+	p.typed("RSET")
+	p.typedLines("AUTH PLAIN AGFsaWNlAGFsaWNlLXBhc3N3b3Jk")
+	if v := value(); v != "" {
+		t.Errorf("the command line holds %q after sending", v)
+	}
+	if err := chromedp.Do(p.env.Ctx, chromedp.SendKeys(chromedp.CSS("#command"), kb.ArrowUp)); err != nil {
+		t.Fatal(err)
+	}
+	if v := value(); v != "RSET" {
+		t.Errorf("Up gave %q, want RSET (the AUTH line with a password is not kept)", v)
+	}
+	if err := chromedp.Do(p.env.Ctx, chromedp.SendKeys(chromedp.CSS("#command"), kb.ArrowUp)); err != nil {
+		t.Fatal(err)
+	}
+	if v := value(); v != "NOOP" {
+		t.Errorf("Up twice gave %q, want NOOP", v)
+	}
+	p.noSecret("AGFsaWNlAGFsaWNlLXBhc3N3b3Jk")
 }

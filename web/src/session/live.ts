@@ -230,11 +230,19 @@ function secretLine(line: string): boolean {
 
 /** Sends a typed line (or lines) as it is. */
 export function sendTyped(input: string): Promise<OpResult> {
-  if (!secretLine(input)) {
+  const first = input.split(/\r?\n/)[0];
+  let label = first;
+  if (secretLine(input)) {
+    // the answer's label names the command, not what followed it
+    const words = first.trim().split(/\s+/);
+    const v = words.slice(0, 2).findIndex((w) => /^(PASS|LOGIN|APOP|AUTH|AUTHENTICATE)$/i.test(w));
+    const keep = v < 0 ? 0 : v + (/^AUTH/i.test(words[v]) ? 2 : 1);
+    label = [...words.slice(0, keep), "********"].join(" ");
+  } else {
     const h = history.value.filter((l) => l !== input);
     history.value = [...h.slice(-199), input];
   }
-  return run({ op: "send", line: input }, input.split(/\r?\n/)[0]);
+  return run({ op: "send", line: input }, label);
 }
 
 export function cancel() {
