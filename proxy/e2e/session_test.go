@@ -130,6 +130,23 @@ func (p *page) js(expr string) string {
 	return s
 }
 
+// findPOP3 returns the number of the newest message in the maildrop whose
+// header holds the text, using STAT and TOP n 0, newest first.
+func (p *page) findPOP3(text string) string {
+	p.t.Helper()
+	p.quick("stat", nil)
+	var total int
+	fmt.Sscan(p.js(`(() => { const m = [...document.querySelectorAll("#timeline .kind-response")].map(e => e.textContent).reverse().join("\n").match(/S: \+OK ([0-9]+) [0-9]+/); return m ? m[1] : ""; })()`), &total)
+	for i := total; i > 0 && i > total-20; i-- {
+		p.quick("top", map[string]string{"n": fmt.Sprint(i), "lines": "0"})
+		if strings.Contains(p.js(`[...document.querySelectorAll("#timeline .kind-response")].pop().textContent`), text) {
+			return fmt.Sprint(i)
+		}
+	}
+	p.t.Fatalf("no message with %q among the newest of %d:\n%s", text, total, p.timeline())
+	return ""
+}
+
 func (p *page) state() string { return p.env.Text(p.t, "#state-name") }
 
 func (p *page) timeline() string { return p.env.Text(p.t, "#timeline") }
@@ -246,6 +263,21 @@ func TestLiveSandbox(t *testing.T) {
 			t.Fatalf("FETCH refused:\n%s", p.timeline())
 		}
 		p.mustContain("BODY[] {", subject)
+		// IDLE: the server pushes new mail; DONE ends it (RFC 9051 §6.3.13)
+		if !p.quick("idle", nil) {
+			t.Fatalf("IDLE refused:\n%s", p.timeline())
+		}
+		if st := p.state(); st != "idle" {
+			t.Errorf("state after IDLE = %q, want idle", st)
+		}
+		sb.Store().Deliver([]string{"bob"}, []byte("Subject: pushed during IDLE\r\n\r\nhi\r\n"))
+		p.wait("EXISTS pushed during IDLE", `[...document.querySelectorAll("#timeline .kind-untagged")].some(e => /S: \* [0-9]+ EXISTS/.test(e.textContent) && +e.dataset.seq > +document.querySelector("#timeline .step:last-child").dataset.seq - 3)`)
+		if !p.quick("done", nil) {
+			t.Fatalf("DONE refused:\n%s", p.timeline())
+		}
+		if st := p.state(); st != "selected" {
+			t.Errorf("state after DONE = %q, want selected", st)
+		}
 		t.Logf("screenshot: %s", p.env.Screenshot(t, "live-sandbox-imap"))
 		// the fetched message opens in the MIME explorer
 		p.eval(`[...document.querySelectorAll("#timeline .open-mime")].pop().click()`)
@@ -268,11 +300,7 @@ func TestLiveSandbox(t *testing.T) {
 		if st := p.state(); st != "transaction" {
 			t.Errorf("state = %q, want transaction", st)
 		}
-		p.quick("stat", nil)
-		n := p.js(`(() => { const m = [...document.querySelectorAll("#timeline .kind-response")].map(e => e.textContent).reverse().join("\n").match(/S: \+OK ([0-9]+) [0-9]+/); return m ? m[1] : ""; })()`)
-		if n == "" || n == "0" {
-			t.Fatalf("STAT: no messages:\n%s", p.timeline())
-		}
+		n := p.findPOP3(subject)
 		if !p.quick("retr", map[string]string{"n": n}) {
 			t.Fatalf("RETR refused:\n%s", p.timeline())
 		}
@@ -376,22 +404,7 @@ func TestLivePeers(t *testing.T) {
 			t.Fatalf("USER/PASS refused:\n%s", p.timeline())
 		}
 		p.quick("uidl", nil)
-		p.quick("stat", nil)
-		count := p.js(`(() => { const m = [...document.querySelectorAll("#timeline .kind-response")].map(e => e.textContent).reverse().join("\n").match(/S: \+OK ([0-9]+) [0-9]+/); return m ? m[1] : ""; })()`)
-		var total int
-		fmt.Sscan(count, &total)
-		// the message is among the newest: TOP each, newest first, until its Subject shows
-		n := ""
-		for i := total; i > 0 && i > total-20 && n == ""; i-- {
-			p.quick("top", map[string]string{"n": fmt.Sprint(i), "lines": "0"})
-			last := p.js(`[...document.querySelectorAll("#timeline .kind-response")].pop().textContent`)
-			if strings.Contains(last, subject) {
-				n = fmt.Sprint(i)
-			}
-		}
-		if n == "" {
-			t.Fatalf("the message is not in bob's maildrop (%s messages):\n%s", count, p.timeline())
-		}
+		n := p.findPOP3(subject)
 		if !p.quick("retr", map[string]string{"n": n}) {
 			t.Fatalf("RETR refused:\n%s", p.timeline())
 		}
