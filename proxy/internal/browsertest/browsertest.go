@@ -126,18 +126,7 @@ func (e *Env) Text(t testing.TB, css string) string {
 // repository root and returns its path.
 func (e *Env) Screenshot(t testing.TB, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(e.Ctx, chromedp.FullScreenshot(100)) // 100 means PNG; less is JPEG
-	if err != nil {
-		t.Errorf("screenshot: %v", err)
-		return ""
-	}
-	dir := filepath.Join(RepoRoot(), "test-output")
-	os.MkdirAll(dir, 0o755)
-	p := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Errorf("screenshot: %v", err)
-	}
-	return p
+	return e.save(t, name, chromedp.FullScreenshot(100)) // 100 means PNG; less is JPEG
 }
 
 // ViewScreenshot saves what the window shows (not the whole page) to
@@ -145,7 +134,12 @@ func (e *Env) Screenshot(t testing.TB, name string) string {
 // sticky parts where they stay.
 func (e *Env) ViewScreenshot(t testing.TB, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(e.Ctx, chromedp.CaptureScreenshot())
+	return e.save(t, name, chromedp.CaptureScreenshot())
+}
+
+func (e *Env) save(t testing.TB, name string, shot chromedp.Action[[]byte]) string {
+	t.Helper()
+	png, err := chromedp.Run(e.Ctx, shot)
 	if err != nil {
 		t.Errorf("screenshot: %v", err)
 		return ""
