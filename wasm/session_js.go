@@ -143,10 +143,11 @@ func (ls *liveSession) run(ctx context.Context, url, target string, opt session.
 					res["error"] = "cancelled: the session no longer waits for that answer"
 				}
 			}
+			// the state first: the page shows an answer with the state it leads to
+			onState.Invoke(stateToJS(s))
 			if op.onResult.Type() == js.TypeFunction {
 				op.onResult.Invoke(op.req, js.ValueOf(res))
 			}
-			onState.Invoke(stateToJS(s))
 		}
 	}
 }
