@@ -30,7 +30,8 @@ export function ConnectForm() {
   const hello = useSignal(true);
 
   const list = presets.value.filter((p) => p.proto === proto.value);
-  const first = list[0]?.id ?? "custom";
+  // the sandbox when there is one; never a provider by default
+  const first = list.find((p) => p.sandbox)?.id ?? "custom";
   const picked: Preset | undefined = list.find((p) => p.id === (choice.value || first));
   const custom = !picked;
 
@@ -132,12 +133,15 @@ export function ConnectForm() {
         </label>
       </details>
       {picked?.sandbox && picked.tls !== "none" && sandbox.value && (
-        <p class="trust-note" id="trust-note">
-          <span class="badge tls-badge">TLS</span> {sandbox.value.trustNote}{" "}
+        <details class="trust-note" id="trust-note">
+          <summary>
+            <span class="badge tls-badge">TLS</span> The sandbox's certificate comes from its own CA, which this page trusts for the sandbox only. Why?
+          </summary>
+          {sandbox.value.trustNote}{" "}
           <a href={sandbox.value.caURL} download="mailwire-sandbox-ca.pem">
             The sandbox CA
           </a>
-        </p>
+        </details>
       )}
       {picked?.sandbox && sandbox.value && (
         <p class="hint">
