@@ -147,6 +147,12 @@ func (p *page) findPOP3(text string) string {
 	return ""
 }
 
+// lastSearch returns the first number of the latest "* SEARCH" response.
+func (p *page) lastSearch() string {
+	p.t.Helper()
+	return p.js(`(() => { const m = [...document.querySelectorAll("#timeline .kind-untagged")].map(e => e.textContent).reverse().join("\n").match(/S: \* SEARCH ([0-9]+)/); return m ? m[1] : ""; })()`)
+}
+
 func (p *page) state() string { return p.env.Text(p.t, "#state-name") }
 
 func (p *page) timeline() string { return p.env.Text(p.t, "#timeline") }
@@ -255,7 +261,7 @@ func TestLiveSandbox(t *testing.T) {
 		if !p.quick("search", map[string]string{"criteria": fmt.Sprintf("SUBJECT %q", subject)}) {
 			t.Fatalf("SEARCH refused:\n%s", p.timeline())
 		}
-		seq := p.js(`(() => { const m = [...document.querySelectorAll("#timeline .kind-untagged")].map(e => e.textContent).reverse().join("\n").match(/S: \* SEARCH ([0-9]+)/); return m ? m[1] : ""; })()`)
+		seq := p.lastSearch()
 		if seq == "" {
 			t.Fatalf("SEARCH found nothing:\n%s", p.timeline())
 		}
@@ -379,7 +385,7 @@ func TestLivePeers(t *testing.T) {
 		var seq string
 		for i := 0; i < 50 && seq == ""; i++ {
 			p.quick("search", map[string]string{"criteria": fmt.Sprintf("SUBJECT %q", subject)})
-			seq = p.js(`(() => { const m = [...document.querySelectorAll("#timeline .kind-untagged")].map(e => e.textContent).reverse().join("\n").match(/S: \* SEARCH ([0-9]+)/); return m ? m[1] : ""; })()`)
+			seq = p.lastSearch()
 			if seq == "" {
 				time.Sleep(200 * time.Millisecond)
 				p.typed("NOOP")
