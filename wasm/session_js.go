@@ -116,6 +116,7 @@ func (ls *liveSession) run(ctx context.Context, url, target string, opt session.
 	if s == nil {
 		conn.Close()
 		emit(session.Event{Dir: session.DirLocal, Kind: session.KindError, Time: time.Now(), Summary: err.Error()})
+		emit(session.Event{Dir: session.DirLocal, Kind: session.KindClose, Time: time.Now(), Summary: "not connected"})
 		return
 	}
 	defer s.Close()
