@@ -54,11 +54,12 @@ function handle(msg: ToWorker) {
         (state) => post({ type: "state", id: msg.id, state }),
       );
       break;
-    case "op":
-      err = api.op(msg.id, msg.req, msg.op, (req, result) => post({ type: "result", id: msg.id, req, result }));
-      if (err) post({ type: "result", id: msg.id, req: msg.req, result: { ok: false, error: err } });
-      err = undefined;
+    case "op": {
+      // a refused operation is answered like any other, so its promise ends
+      const refused = api.op(msg.id, msg.req, msg.op, (req, result) => post({ type: "result", id: msg.id, req, result }));
+      if (refused) post({ type: "result", id: msg.id, req: msg.req, result: { ok: false, error: refused } });
       break;
+    }
     case "cancel":
       api.cancel(msg.id);
       break;

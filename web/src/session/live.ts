@@ -16,7 +16,6 @@ export interface Preset {
   port: number;
   tls: TLSMode;
   sandbox?: boolean;
-  note?: string;
 }
 
 /**
